@@ -1,0 +1,298 @@
+"""Split articles into role-tagged paragraphs, sentences and tokens, with character offsets.
+
+Every row carries ``start`` and ``end``: ``arts.text[start:end]`` is the row's text, so any result
+leads back to the words it came from. Sentences never cross paragraph boundaries.
+
+Paragraph roles say what a paragraph is on the page: ``title``, ``body``, ``caption``, ``promo``,
+``related_link``, ``boilerplate`` or ``credits``. Web furniture is tagged, never deleted; analyses
+use body (and title) paragraphs unless asked otherwise. The patterns behind the roles are data, in
+``analysis/resources/paragraph_roles.tsv``.
+
+>>> arts = load_articles("seeds/")                              # doctest: +SKIP
+>>> sents = sentences(arts)                                     # doctest: +SKIP
+>>> sents.query("role == 'body'").shape                         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import Iterable, Iterator
+
+import pandas as pd
+
+from analysis import config
+from analysis.resources import abbreviations, paragraph_role_rules, stopwords
+
+ROLES = ("title", "body", "caption", "promo", "related_link", "boilerplate", "credits")
+#: Roles an analysis reads by default: the article's own words.
+CONTENT_ROLES = ("title", "body")
+
+PARAGRAPH_COLUMNS = ["article_id", "para_id", "role", "text", "start", "end", "role_reason"]
+SENTENCE_COLUMNS = ["article_id", "para_id", "sent_id", "role", "text", "start", "end"]
+TOKEN_COLUMNS = ["article_id", "para_id", "sent_id", "tok_id", "token", "lower", "start", "end",
+                 "is_stop", "is_punct", "role"]
+
+_BLANK_LINE_RE = re.compile(r"\n[ \t\u00a0]*\n\s*")
+_INDENT_RE = re.compile(r"\n(?=[ \t]+\S)")
+_PUNCT_RE = re.compile(r"^[\W_]+$")
+
+
+# --------------------------------------------------------------------------------------------
+# Paragraphs
+# --------------------------------------------------------------------------------------------
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` of each paragraph of ``text``, whitespace trimmed.
+
+    Paragraphs are separated by blank lines. A text with no blank line but indented lines (wire
+    copy such as Reuters) is split before each indented line; otherwise every line is a paragraph.
+    """
+    if _BLANK_LINE_RE.search(text):
+        separator = _BLANK_LINE_RE
+    elif _INDENT_RE.search(text):
+        separator = _INDENT_RE
+    else:
+        separator = re.compile(r"\n")
+    spans = []
+    position = 0
+    for match in separator.finditer(text):
+        spans.append((position, match.start()))
+        position = match.end()
+    spans.append((position, len(text)))
+    trimmed = []
+    for start, end in spans:
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if not stripped:
+            continue
+        lead = len(chunk) - len(chunk.lstrip())
+        trimmed.append((start + lead, start + lead + len(stripped)))
+    return trimmed
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(re.sub(r"^#+\s*", "", text).split())
+
+
+def _headline_like(text: str) -> bool:
+    """A short line that does not end like a sentence: a heading, or a video or promo title."""
+    if "\n" in text.strip():
+        return False
+    words = text.split()
+    if not 2 <= len(words) <= 16:
+        return False
+    if text.rstrip().endswith((".", ",", ";", ":", '."', ".\u201d", ".'")):
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return capitalised / len(words) >= 0.6
+
+
+def tag_roles(texts: list[str], title: str | None = None) -> list[tuple[str, str]]:
+    """Return ``(role, reason)`` for each paragraph of one article, in order.
+
+    1. The first paragraph is the ``title`` when it equals the article's title.
+    2. Otherwise the first pattern of ``resources/paragraph_roles.tsv`` that matches decides.
+    3. A short headline-like paragraph next to a promo or a boilerplate paragraph (the title of a
+       video player or of a promo box) is a ``promo`` too.
+    4. Anything else is ``body``.
+    """
+    rules = paragraph_role_rules()
+    roles: list[tuple[str, str]] = []
+    title_key = _normalise(title) if title else None
+    for index, text in enumerate(texts):
+        if index == 0 and title_key and _normalise(text) == title_key:
+            roles.append(("title", "first paragraph is the article's title"))
+            continue
+        for role, pattern, why in rules:
+            if pattern.search(text):
+                roles.append((role, why))
+                break
+        else:
+            roles.append(("body", ""))
+    # Titles of embedded videos and promo boxes: a headline standing next to the furniture.
+    changed = True
+    while changed:
+        changed = False
+        for index, text in enumerate(texts):
+            if roles[index][0] != "body" or not _headline_like(text):
+                continue
+            neighbours = [roles[i][0] for i in (index - 1, index + 1) if 0 <= i < len(texts)]
+            if "boilerplate" in neighbours or "promo" in neighbours:
+                roles[index] = ("promo", "headline standing next to a video player or promo box")
+                changed = True
+    return roles
+
+
+def paragraphs(arts: pd.DataFrame, *, progress: bool | None = None) -> pd.DataFrame:
+    """Split each article into paragraphs and tag each with its role.
+
+    Args:
+        arts: the articles table from :func:`analysis.load_articles` (needs ``article_id``,
+            ``text``; ``title`` is used to recognise the title paragraph).
+        progress: show a progress bar; ``None`` shows one only on an interactive terminal.
+
+    Returns:
+        A DataFrame, one row per paragraph: ``article_id``; ``para_id`` (0, 1, ... within the
+        article); ``role`` (title, body, caption, promo, related_link, boilerplate, credits);
+        ``text``; ``start`` and ``end`` (character offsets into the article's text); and
+        ``role_reason`` (why a paragraph got a role other than body, empty for body).
+    """
+    from tqdm import tqdm
+
+    _require_columns(arts, ("article_id", "text"), "paragraphs")
+    titles = arts["title"] if "title" in arts else pd.Series([None] * len(arts), index=arts.index)
+    rows: list[tuple] = []
+    show = config.progress_enabled(progress)
+    for article_id, text, title in tqdm(zip(arts["article_id"], arts["text"], titles), total=len(arts),
+                                        desc="Paragraphs", unit="article", disable=not show):
+        rows.extend(_article_paragraphs(article_id, text, title))
+    frame = pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
+    return _typed(frame, ("para_id", "start", "end"))
+
+
+def _article_paragraphs(article_id: str, text: str, title) -> list[tuple]:
+    text = "" if not isinstance(text, str) else text
+    title = title if isinstance(title, str) else None
+    spans = paragraph_spans(text)
+    chunks = [text[start:end] for start, end in spans]
+    roles = tag_roles(chunks, title)
+    return [
+        (article_id, para_id, role, chunk, start, end, reason)
+        for para_id, ((start, end), chunk, (role, reason)) in enumerate(zip(spans, chunks, roles))
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Sentences
+# --------------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def sentence_tokenizer():
+    """Return NLTK's Punkt sentence tokenizer set up with the news abbreviation list (cached).
+
+    The parameters are built from ``resources/abbreviations_en.txt``; no Punkt model is
+    downloaded, so ``U.S. Treasury Department``, ``Gen.`` and ``Feb. 28`` never end a sentence.
+    """
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    params = PunktParameters()
+    params.abbrev_types = set(abbreviations())
+    return PunktSentenceTokenizer(params)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` of each sentence in one paragraph's text."""
+    tokenizer = sentence_tokenizer()
+    spans = []
+    for start, end in tokenizer.span_tokenize(text):
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if stripped:
+            lead = len(chunk) - len(chunk.lstrip())
+            spans.append((start + lead, start + lead + len(stripped)))
+    return spans
+
+
+def sentences(arts: pd.DataFrame, *, progress: bool | None = None) -> pd.DataFrame:
+    """Split each article into sentences, within paragraphs, each tagged with its paragraph's role.
+
+    Args:
+        arts: the articles table (``article_id``, ``text``, ``title``), or a paragraphs table
+            from :func:`paragraphs` (then its roles are used as they are).
+        progress: show a progress bar; ``None`` shows one only on an interactive terminal.
+
+    Returns:
+        A DataFrame, one row per sentence: ``article_id``; ``para_id``; ``sent_id`` (0, 1, ...
+        within the article); ``role`` (the paragraph's role); ``text``; ``start`` and ``end``
+        (character offsets into the article's text, not the paragraph's).
+
+    >>> sents = sentences(load_articles("seeds/"))               # doctest: +SKIP
+    >>> sents.loc[sents.text.str.contains("Treasury"), "text"]  # doctest: +SKIP
+    """
+    from tqdm import tqdm
+
+    paras = arts if "para_id" in arts.columns else paragraphs(arts, progress=False)
+    _require_columns(paras, ("article_id", "para_id", "role", "text", "start"), "sentences")
+    rows: list[tuple] = []
+    show = config.progress_enabled(progress)
+    last_article, sent_id = None, 0
+    for article_id, para_id, role, text, offset in tqdm(
+        zip(paras["article_id"], paras["para_id"], paras["role"], paras["text"], paras["start"]),
+        total=len(paras), desc="Sentences", unit="paragraph", disable=not show,
+    ):
+        if article_id != last_article:
+            last_article, sent_id = article_id, 0
+        for start, end in sentence_spans(text):
+            rows.append((article_id, para_id, sent_id, role, text[start:end], offset + start, offset + end))
+            sent_id += 1
+    frame = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
+    return _typed(frame, ("para_id", "sent_id", "start", "end"))
+
+
+# --------------------------------------------------------------------------------------------
+# Tokens
+# --------------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def word_tokenizer():
+    """Return NLTK's Treebank-style word tokenizer (needs no downloaded data)."""
+    from nltk.tokenize.destructive import NLTKWordTokenizer
+
+    return NLTKWordTokenizer()
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` of each word token of one sentence (NLTK's tokenizer)."""
+    return list(word_tokenizer().span_tokenize(text))
+
+
+def tokens(sents: pd.DataFrame, *, progress: bool | None = None) -> pd.DataFrame:
+    """Split sentences into word tokens with NLTK's tokenizer.
+
+    Args:
+        sents: the sentences table from :func:`sentences`.
+        progress: show a progress bar; ``None`` shows one only on an interactive terminal.
+
+    Returns:
+        A DataFrame, one row per token: ``article_id``, ``para_id``, ``sent_id``, ``tok_id`` (0, 1,
+        ... within the sentence), ``token`` (as in the text), ``lower`` (lower case, curly
+        apostrophes made straight), ``start`` and ``end`` (offsets into the article's text),
+        ``is_stop`` (in the stopword list, ``resources/stopwords_en.txt``), ``is_punct`` (only
+        punctuation or symbols) and ``role`` (the sentence's paragraph role).
+    """
+    from tqdm import tqdm
+
+    _require_columns(sents, ("article_id", "para_id", "sent_id", "role", "text", "start"), "tokens")
+    stops = stopwords()
+    rows: list[tuple] = []
+    show = config.progress_enabled(progress)
+    for article_id, para_id, sent_id, role, text, offset in tqdm(
+        zip(sents["article_id"], sents["para_id"], sents["sent_id"], sents["role"], sents["text"], sents["start"]),
+        total=len(sents), desc="Tokens", unit="sentence", disable=not show,
+    ):
+        for tok_id, (start, end) in enumerate(token_spans(text)):
+            token = text[start:end]
+            lower = token.lower().replace("\u2019", "'")
+            rows.append((article_id, para_id, sent_id, tok_id, token, lower, offset + start, offset + end,
+                         lower in stops, bool(_PUNCT_RE.match(token)), role))
+    frame = pd.DataFrame(rows, columns=TOKEN_COLUMNS)
+    return _typed(frame, ("para_id", "sent_id", "tok_id", "start", "end"))
+
+
+# --------------------------------------------------------------------------------------------
+
+def _require_columns(frame: pd.DataFrame, needed: Iterable[str], caller: str) -> None:
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise KeyError(f"{caller}() needs the columns {missing}, which this table lacks "
+                       f"(it has {list(frame.columns)})")
+
+
+def _typed(frame: pd.DataFrame, int_columns: Iterable[str]) -> pd.DataFrame:
+    for column in int_columns:
+        frame[column] = frame[column].astype("int64")
+    return frame
