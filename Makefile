@@ -46,7 +46,7 @@ benchmark: $(STAMP_TEST) ## Measure throughput and peak memory on ../shared/corp
 	$(BIN)/python -m benchmarks.bench_load
 
 strip-notebooks: $(STAMP_BASE) ## Remove outputs from the committed notebooks.
-	$(BIN)/python -m analysis.report --strip notebooks/*.ipynb
+	$(BIN)/news-analysis strip notebooks/*.ipynb
 
 clean: ## Remove .venv, reports/ and caches.
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis build *.egg-info

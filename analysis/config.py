@@ -28,8 +28,16 @@ DOC_FILE_STEMS = ("readme", "license", "licence", "changelog", "copying", "notic
 #: GDELT exports: ``20220125T090000Z_GB_en_7d015e6984.txt`` = publication time (UTC), outlet
 #: country, language, hash.
 KNOWN_FILENAME_PATTERNS = (
-    r"^(?P<published>\d{8}T\d{6}Z)_(?P<country>[A-Z]{2})_(?P<language>[a-z]{2,3})_(?P<file_hash>[0-9a-f]{6,})$",
+    r"^(?P<published>\d{8}T\d{6}Z)_(?P<country>[A-Z]{2})_(?P<language>[A-Za-z]{2,})_(?P<file_hash>[0-9a-f]{6,})$",
 )
+
+#: Language names found in metadata and file names, mapped to ISO 639-1 codes.
+LANGUAGE_CODES = {
+    "english": "en", "eng": "en", "ukrainian": "uk", "ukr": "uk", "russian": "ru", "rus": "ru",
+    "polish": "pl", "pol": "pl", "belarusian": "be", "bel": "be", "german": "de", "deu": "de",
+    "ger": "de", "french": "fr", "fra": "fr", "fre": "fr", "spanish": "es", "spa": "es",
+    "italian": "it", "ita": "it", "arabic": "ar", "ara": "ar", "turkish": "tr", "tur": "tr",
+}
 
 
 def _first_existing(*candidates: Path) -> Path | None:

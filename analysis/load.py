@@ -105,8 +105,8 @@ def load_articles(
     """Load articles from files, folders and globs into one table.
 
     Args:
-        *sources: files, folders (walked recursively) and glob patterns, any number of them.
-            With no source, the embedded seed corpus is loaded.
+        *sources: files, folders (walked recursively) and glob patterns, any number of them, or
+            lists of them. With no source (or only None), the embedded seed corpus is loaded.
         columns: maps a field (``title``, ``text``, ``published``, ``url``, ``source``,
             ``language``) to the column or key that holds it in CSV/TSV/JSON input, overriding the
             names recognised by default (case-insensitive), e.g. ``{"text": "story_body"}``.
@@ -144,6 +144,7 @@ def load_articles(
         if unknown:
             raise ValueError(f"columns= names unknown fields {unknown}; known: {sorted(FIELD_ALIASES)}")
     patterns = _filename_patterns(filename_pattern)
+    sources = tuple(_flatten(sources))
     if not sources:
         sources = (config.seed_dir(),)
     files = _expand_sources(sources, recursive=recursive)
@@ -260,29 +261,57 @@ def parse_published(value: Any) -> pd.Timestamp:
     text = str(value).strip()
     if not text:
         return pd.NaT
+    if _ISO_DATE_RE.match(text):
+        try:
+            return _to_utc(pd.Timestamp(text))
+        except (ValueError, OverflowError):
+            pass
+    for fuzzy in (False, True):
+        parsed = _parse_with_dateutil(text, fuzzy=fuzzy)
+        if parsed is not None:
+            return parsed
+    return pd.NaT
+
+
+_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+
+
+def _parse_with_dateutil(text: str, *, fuzzy: bool) -> pd.Timestamp | None:
     from dateutil import parser as dateparser
 
-    # Parse twice with different default dates: a field the text does not give (a missing year)
-    # shows up as a difference, and the result would depend on today's date, so it is refused.
+    # Parse twice with different default dates: a field the text does not give (a missing year,
+    # "3 days ago") shows up as a difference, and the result would depend on the day it runs, so it
+    # is refused rather than guessed.
     results = []
     for default in (datetime(2000, 1, 1), datetime(2001, 2, 2)):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                results.append(dateparser.parse(text, default=default, tzinfos=_TZINFOS))
+                results.append(dateparser.parse(text, default=default, tzinfos=_TZINFOS, fuzzy=fuzzy))
         except (ValueError, OverflowError, TypeError):
-            return pd.NaT
+            return None
     if results[0].date() != results[1].date():
-        return pd.NaT
+        return None
     try:
         return _to_utc(pd.Timestamp(results[0]))
     except (ValueError, OverflowError):
-        return pd.NaT
+        return None
 
 
 # --------------------------------------------------------------------------------------------
 # Finding files
 # --------------------------------------------------------------------------------------------
+
+def _flatten(sources: Iterable[Any]) -> Iterator[str | Path]:
+    """Sources may be nested lists (a notebook's ``corpus`` parameter); None means nothing."""
+    for source in sources:
+        if source is None:
+            continue
+        if isinstance(source, (list, tuple, set)):
+            yield from _flatten(sorted(source, key=str) if isinstance(source, set) else source)
+        else:
+            yield source
+
 
 def _expand_sources(sources: Iterable[str | Path], *, recursive: bool) -> list[tuple[Path, bool]]:
     """Turn sources into ``(file, named explicitly)`` pairs, sorted within each source, no repeats."""
@@ -365,8 +394,9 @@ def _read_bytes(path: Path, *, limit: int | None) -> bytes:
 def decode_bytes(raw: bytes, *, encoding: str | None = None) -> tuple[str, str]:
     """Decode file content and return ``(text, encoding)``.
 
-    UTF-8 (with or without BOM) and UTF-16 with BOM are recognised first; other content is handed to
-    charset-normalizer, which detects legacy single-byte encodings such as cp1252 and latin-1.
+    UTF-8 (with or without BOM) and UTF-16 with BOM are recognised first; then Windows-1252 when
+    it yields mostly-ASCII text (English news with a few pound signs or curly quotes); anything else
+    is handed to charset-normalizer, which detects other legacy encodings (cp1251, latin-2...).
 
     Raises:
         ValueError: binary content, or no encoding decodes it.
@@ -393,6 +423,18 @@ def decode_bytes(raw: bytes, *, encoding: str | None = None) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # English news in a legacy encoding is nearly always Windows-1252 (or its subset latin-1): a
+    # few pound signs, dashes and curly quotes in ASCII text. Detectors guess wildly on such short
+    # samples (mac_iceland, cp1250...), so cp1252 is taken when it decodes to mostly-ASCII text.
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        letters = [ch for ch in text if ch.isalpha()]
+        foreign = sum(1 for ch in letters if ord(ch) > 127)
+        if letters and foreign <= 0.1 * len(letters):
+            return text, "cp1252"
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
@@ -492,8 +534,18 @@ def _headline(text: str, *, markdown: bool = False) -> str | None:
     if not rest.startswith("\n") and not rest.lstrip(" \t").startswith("\n"):
         return None  # the first paragraph goes on: it is a wrapped sentence, not a headline
     words = line.split()
-    if len(words) > 30 or line.endswith(_SENTENCE_END) or line.endswith('."') or line.endswith(".\u201d"):
+    if not 2 <= len(words) <= 30 or not any(ch.isalpha() for ch in line):
         return None
+    if line.endswith(_SENTENCE_END) and not line.endswith(("...", "\u2026")):
+        return None
+    if line.endswith(('."', ".\u201d")) or line.startswith(("-", "\u2013", "\u2014")):
+        return None
+    if line.endswith(("-", "\u2013", "\u2014")):
+        return None  # a dateline such as "Moscow CNN \u2014" opens the body
+    from analysis.text import furniture_role
+
+    if furniture_role(line) is not None:
+        return None  # "VIEW VIDEO", "Subscribe to us on Twitter": page furniture, not a headline
     return line
 
 
@@ -867,7 +919,7 @@ def _finish_record(record: dict[str, Any], *, path: Path, fmt: str, from_name: d
     if pd.isna(published) and not _blank(merged.get("published")):
         merged.setdefault("published_raw", str(merged.get("published")))
     language = merged.get("language")
-    language = str(language).strip().lower() if not _blank(language) else _guess_language(text)
+    language = _language_code(language) if not _blank(language) else _guess_language(text)
     article = {
         "article_id": article_id(title, text),
         "title": title,
@@ -894,6 +946,12 @@ def article_id(title: str | None, text: str) -> str:
     digest.update(b"\x1f")
     digest.update(text.encode("utf-8"))
     return digest.hexdigest()
+
+
+def _language_code(value: Any) -> str:
+    """``"English"`` -> ``"en"``, ``"en-GB"`` -> ``"en"``; unknown names are kept in lower case."""
+    name = str(value).strip().lower().replace("_", "-")
+    return config.LANGUAGE_CODES.get(name, name.split("-")[0])
 
 
 def _guess_language(text: str) -> str | None:

@@ -37,6 +37,10 @@ TOKEN_COLUMNS = ["article_id", "para_id", "sent_id", "tok_id", "token", "lower",
 _BLANK_LINE_RE = re.compile(r"\n[ \t\u00a0]*\n\s*")
 _INDENT_RE = re.compile(r"\n(?=[ \t]+\S)")
 _PUNCT_RE = re.compile(r"^[\W_]+$")
+_DOUBLE_SPACE_RE = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
+_NEWLINE_RE = re.compile(r"\n")
+#: Web furniture is short: a paragraph longer than this is never tagged by a pattern.
+FURNITURE_MAX_WORDS = 100
 
 
 # --------------------------------------------------------------------------------------------
@@ -53,8 +57,10 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
         separator = _BLANK_LINE_RE
     elif _INDENT_RE.search(text):
         separator = _INDENT_RE
+    elif "\n" not in text and _DOUBLE_SPACE_RE.search(text):
+        separator = _DOUBLE_SPACE_RE  # scraped tables (Guardian CSV) join paragraphs with two spaces
     else:
-        separator = re.compile(r"\n")
+        separator = _NEWLINE_RE
     spans = []
     position = 0
     for match in separator.finditer(text):
@@ -91,39 +97,44 @@ def _headline_like(text: str) -> bool:
     return capitalised / len(words) >= 0.6
 
 
+def furniture_role(text: str) -> tuple[str, str] | None:
+    """Return ``(role, reason)`` from the first pattern in ``paragraph_roles.tsv`` that matches.
+
+    Returns None for text that no pattern matches, and for text longer than
+    ``FURNITURE_MAX_WORDS`` words: page furniture is short, and a long paragraph that happens to
+    contain "click here" or "(left)" is body text.
+    """
+    if len(text.split()) > FURNITURE_MAX_WORDS:
+        return None
+    for role, pattern, why in paragraph_role_rules():
+        if pattern.search(text):
+            return role, why
+    return None
+
+
 def tag_roles(texts: list[str], title: str | None = None) -> list[tuple[str, str]]:
     """Return ``(role, reason)`` for each paragraph of one article, in order.
 
     1. The first paragraph is the ``title`` when it equals the article's title.
     2. Otherwise the first pattern of ``resources/paragraph_roles.tsv`` that matches decides.
-    3. A short headline-like paragraph next to a promo or a boilerplate paragraph (the title of a
-       video player or of a promo box) is a ``promo`` too.
+    3. A short headline-like paragraph next to a boilerplate paragraph (the title of an embedded
+       video, beside the player's fallback text) is a ``promo``.
     4. Anything else is ``body``.
     """
-    rules = paragraph_role_rules()
     roles: list[tuple[str, str]] = []
     title_key = _normalise(title) if title else None
     for index, text in enumerate(texts):
         if index == 0 and title_key and _normalise(text) == title_key:
             roles.append(("title", "first paragraph is the article's title"))
-            continue
-        for role, pattern, why in rules:
-            if pattern.search(text):
-                roles.append((role, why))
-                break
         else:
-            roles.append(("body", ""))
-    # Titles of embedded videos and promo boxes: a headline standing next to the furniture.
-    changed = True
-    while changed:
-        changed = False
-        for index, text in enumerate(texts):
-            if roles[index][0] != "body" or not _headline_like(text):
-                continue
-            neighbours = [roles[i][0] for i in (index - 1, index + 1) if 0 <= i < len(texts)]
-            if "boilerplate" in neighbours or "promo" in neighbours:
-                roles[index] = ("promo", "headline standing next to a video player or promo box")
-                changed = True
+            roles.append(furniture_role(text) or ("body", ""))
+    # The title of an embedded video: a headline right next to the player's fallback text.
+    for index, text in enumerate(texts):
+        if roles[index][0] != "body" or not _headline_like(text):
+            continue
+        neighbours = [roles[i][0] for i in (index - 1, index + 1) if 0 <= i < len(texts)]
+        if "boilerplate" in neighbours:
+            roles[index] = ("promo", "headline next to a video player: the video's title")
     return roles
 
 

@@ -1,0 +1,62 @@
+"""The ``news-analysis`` command: build reports and keep notebooks clean.
+
+    news-analysis report PATH... --out reports/     run every notebook on PATH, write HTML
+    news-analysis strip notebooks/*.ipynb           remove outputs before committing
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="news-analysis", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    report = commands.add_parser("report", help="run the notebooks on a corpus and write an HTML report")
+    report.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files, folders or globs of articles (default: the embedded seed article)")
+    report.add_argument("--out", default="reports", help="report folder (default: reports/)")
+    report.add_argument("--notebook", action="append", dest="notebooks", metavar="IPYNB",
+                        help="run only this notebook (repeatable; default: every numbered notebook)")
+    report.add_argument("--kernel", default=None, help="Jupyter kernel name (default: this Python's)")
+    report.add_argument("--timeout", type=int, default=3600, help="seconds one cell may run (default: 3600)")
+    report.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="show a progress bar (default: only on a terminal)")
+
+    strip = commands.add_parser("strip", help="remove outputs and execution counts from notebooks")
+    strip.add_argument("notebooks", nargs="+", metavar="IPYNB")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "report":
+        from analysis.report import ReportError, build_report
+
+        for path in args.paths:
+            if not Path(path).exists() and not any(ch in path for ch in "*?["):
+                print(f"news-analysis: no such file or folder: {path}", file=sys.stderr)
+                return 2
+        try:
+            index = build_report(args.paths or None, args.out, notebooks=args.notebooks,
+                                 kernel_name=args.kernel, timeout=args.timeout, progress=args.progress)
+        except ReportError as exc:
+            print(f"news-analysis: {exc}", file=sys.stderr)
+            return 1
+        print(f"Report written to {index}")
+        return 0
+    if args.command == "strip":
+        from analysis.report import strip_outputs
+
+        for notebook in args.notebooks:
+            if strip_outputs(notebook):
+                print(f"stripped {notebook}")
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
