@@ -63,6 +63,14 @@ FORMAT_BY_SUFFIX = {
 }
 SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
 
+#: Legacy encodings that news sites actually used; the detector chooses among these only, so a
+#: short Cyrillic text is read as cp1251 rather than an unlikely Mac code page.
+WEB_ENCODINGS = (
+    "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "koi8_r", "koi8_u",
+    "iso8859_2", "iso8859_5", "iso8859_7", "iso8859_9", "iso8859_15", "gb18030", "big5", "shift_jis",
+    "euc_jp", "euc_kr",
+)
+
 #: A single article larger than this is not an article; raise ``max_article_bytes`` to load it.
 MAX_ARTICLE_BYTES = 20_000_000
 
@@ -437,7 +445,7 @@ def decode_bytes(raw: bytes, *, encoding: str | None = None) -> tuple[str, str]:
             return text, "cp1252"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw).best()
+    best = from_bytes(raw, cp_isolation=list(WEB_ENCODINGS)).best()
     if best is None or best.encoding is None:
         raise ValueError("undecodable: not UTF-8 and no known text encoding fits")
     return str(best), best.encoding
