@@ -625,7 +625,8 @@ def _html_metadata(tree) -> dict[str, str]:
     if site_name:
         meta["site_name"] = site_name
     for candidate in (first('//link[@rel="canonical"]/@href'), first('//meta[@property="og:url"]/@content')):
-        if candidate and re.match(r"https?://", candidate):
+        # A site's home page is not the article's address (ISW pages all claim their dev server's root).
+        if candidate and re.match(r"https?://[^/]+/.*[^/]", candidate):
             meta["url"] = candidate
             break
     published = first('//meta[@property="article:published_time"]/@content') or first(

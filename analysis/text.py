@@ -256,9 +256,17 @@ def word_tokenizer():
     return NLTKWordTokenizer()
 
 
+_INNER_APOSTROPHE_RE = re.compile(r"(?<=\w)\u2019(?=\w)")
+
+
 def token_spans(text: str) -> list[tuple[int, int]]:
-    """Return ``(start, end)`` of each word token of one sentence (NLTK's tokenizer)."""
-    return list(word_tokenizer().span_tokenize(text))
+    """Return ``(start, end)`` of each word token of one sentence (NLTK's tokenizer).
+
+    NLTK's rules know contractions and possessives with a straight apostrophe only; news text
+    mostly has the curly one (``Kremlin\u2019s``, ``don\u2019t``). It is straightened for the
+    tokenizer, one character for one, so the spans still fit the original text.
+    """
+    return list(word_tokenizer().span_tokenize(_INNER_APOSTROPHE_RE.sub("'", text)))
 
 
 def tokens(sents: pd.DataFrame, *, progress: bool | None = None) -> pd.DataFrame:
