@@ -55,7 +55,7 @@ def distribution(values: pd.Series, *, ax=None, bins: int = 30, title: str | Non
 
 
 def articles_over_time(arts: pd.DataFrame, *, ax=None, freq: str | None = None):
-    """Bars: articles per day (or per ``freq``: "W", "MS"...), from the ``published`` column."""
+    """Bars: articles per day, week or month (``freq``: "D", "W", "M"; default by the time span)."""
     ax = _axes(ax)
     published = arts["published"].dropna()
     if published.empty:
@@ -63,11 +63,11 @@ def articles_over_time(arts: pd.DataFrame, *, ax=None, freq: str | None = None):
         ax.set_axis_off()
         return ax
     span_days = (published.max() - published.min()).days
-    freq = freq or ("D" if span_days <= 90 else "W" if span_days <= 730 else "MS")
+    freq = freq or ("D" if span_days <= 90 else "W" if span_days <= 730 else "M")
     counts = published.dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period(freq).value_counts().sort_index()
-    ax.bar(counts.index.to_timestamp(), counts.to_numpy(), width={"D": 0.8, "W": 5, "MS": 25}.get(freq, 1),
+    ax.bar(counts.index.to_timestamp(), counts.to_numpy(), width={"D": 0.8, "W": 5, "M": 25}.get(freq, 1),
            color="#4c72b0")
     ax.set_ylabel("articles")
-    ax.set_title({"D": "Articles per day", "W": "Articles per week", "MS": "Articles per month"}.get(freq, "Articles"))
+    ax.set_title({"D": "Articles per day", "W": "Articles per week", "M": "Articles per month"}.get(freq, "Articles"))
     ax.figure.autofmt_xdate()
     return ax

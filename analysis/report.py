@@ -132,7 +132,7 @@ def build_report(
             try:
                 papermill.execute_notebook(
                     str(path), str(executed), parameters={"corpus": sources},
-                    kernel_name=kernel_name or _native_kernel(), cwd=str(path.parent),
+                    kernel_name=kernel_name or _native_kernel(), language="python", cwd=str(path.parent),
                     progress_bar=False, log_output=False, execution_timeout=timeout,
                 )
             except Exception as exc:  # noqa: BLE001 - one failed notebook must not stop the others

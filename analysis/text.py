@@ -165,6 +165,29 @@ def paragraphs(arts: pd.DataFrame, *, progress: bool | None = None) -> pd.DataFr
     return _typed(frame, ("para_id", "start", "end"))
 
 
+def role_summary(paras: pd.DataFrame) -> pd.DataFrame:
+    """Summarise what was tagged as something other than body, and why.
+
+    Args:
+        paras: the paragraphs table from :func:`paragraphs`.
+
+    Returns:
+        A DataFrame, one row per (role, reason), most frequent first: ``role``, ``role_reason``,
+        ``paragraphs`` (how many), ``articles`` (in how many articles) and ``example`` (the text
+        of the first such paragraph).
+    """
+    _require_columns(paras, ("article_id", "role", "role_reason", "text"), "role_summary")
+    tagged = paras[paras["role"] != "body"]
+    summary = (
+        tagged.groupby(["role", "role_reason"], sort=False)
+        .agg(paragraphs=("text", "size"), articles=("article_id", "nunique"), example=("text", "first"))
+        .reset_index()
+        .sort_values(["paragraphs", "role"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )
+    return summary
+
+
 def _article_paragraphs(article_id: str, text: str, title) -> list[tuple]:
     text = "" if not isinstance(text, str) else text
     title = title if isinstance(title, str) else None

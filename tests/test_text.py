@@ -215,3 +215,17 @@ def test_offsets_hold_for_any_text(text):
         assert text[row.start:row.end] == row.token
     # paragraphs lose nothing but whitespace
     assert "".join("".join(paras["text"]).split()) == "".join(text.split())
+
+
+class TestRoleSummary:
+    def test_seed_summary(self, seed_paragraphs):
+        from analysis.text import role_summary
+
+        summary = role_summary(seed_paragraphs)
+        assert summary["paragraphs"].sum() == 12
+        assert list(summary.columns) == ["role", "role_reason", "paragraphs", "articles", "example"]
+        top = summary.iloc[0]
+        assert (top["role"], top["paragraphs"]) in {("promo", 2), ("boilerplate", 2), ("related_link", 2)}
+        row = summary[summary["role"] == "credits"].iloc[0]
+        assert row["example"] == "With reporting by Reuters, AP, AFP, RIA Novosti, and TASS"
+        assert summary["paragraphs"].is_monotonic_decreasing
