@@ -562,7 +562,7 @@ def _read_html(path: Path, *, limit) -> _Outcome:
     head = raw[:8192]
     if b"\x00" in head or _control_share(head) > 0.1:
         raise _Skip("binary file (not text)")
-    text, used = _decode(raw, None)
+    text, used = _decode(raw, _declared_charset(head))
     import trafilatura
     from lxml import html as lxml_html
 
@@ -576,7 +576,8 @@ def _read_html(path: Path, *, limit) -> _Outcome:
     if not paragraphs:
         raise _Skip("malformed or empty HTML: no article text found")
     try:
-        tree = lxml_html.document_fromstring(text.encode("utf-8"))
+        # Parse the decoded text: bytes would make lxml re-read the page's charset declaration.
+        tree = lxml_html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", text))
     except Exception:  # noqa: BLE001 - metadata is optional, the text is already out
         tree = None
     meta = _html_metadata(tree) if tree is not None else {}
@@ -598,6 +599,24 @@ def _read_html(path: Path, *, limit) -> _Outcome:
     outcome = _Outcome()
     outcome.records.append({k: v for k, v in record.items() if v not in (None, "")})
     return outcome
+
+
+_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _declared_charset(head: bytes) -> str | None:
+    """The encoding a page declares in a ``<meta>`` tag, when Python knows it and it is not UTF-8."""
+    import codecs
+
+    match = _CHARSET_RE.search(head)
+    if not match:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    # A page declared UTF-8 that is not valid UTF-8 is common; detection handles it better.
+    return None if name == "utf-8" else name
 
 
 def _html_metadata(tree) -> dict[str, str]:

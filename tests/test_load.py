@@ -93,7 +93,7 @@ class TestFormats:
 
     def test_every_fixture_article_loads(self, arts):
         assert sorted(arts["format"].value_counts().items()) == [
-            ("csv", 2), ("feed", 3), ("html", 1), ("json", 2), ("jsonl", 2), ("md", 1), ("tsv", 1), ("txt", 2),
+            ("csv", 2), ("feed", 3), ("html", 2), ("json", 2), ("jsonl", 2), ("md", 1), ("tsv", 1), ("txt", 2),
         ]
 
     def test_plain_text_headline_is_title_and_stays_in_text(self, arts):
@@ -366,3 +366,11 @@ class TestDecode:
         text = "Президент Украины выступил с обращением к гражданам страны в понедельник вечером."
         decoded, encoding = decode_bytes(text.encode("cp1251"))
         assert decoded == text and encoding.replace("-", "").replace("_", "").lower() in {"cp1251", "windows1251"}
+
+
+def test_html_declared_legacy_charset():
+    art = load_articles(FORMATS / "cp1251.html").iloc[0]
+    assert art["encoding"] == "cp1251"
+    assert art["title"] == "\u041d\u043e\u0432\u043e\u0441\u0442\u0438"  # "Новости", from <title>, site name removed
+    assert art["text"].startswith("\u041e\u0431\u0441\u0442\u0440\u0435\u043b \u0425\u0430\u0440\u044c\u043a\u043e\u0432\u0430\n\n")
+    assert art["language"] == "ru"
