@@ -986,7 +986,7 @@ def _guess_language(text: str) -> str | None:
     """``"en"`` when English function words make up a good share of the text, else None (unknown)."""
     from analysis.resources import stopwords
 
-    words = [w.lower() for w in _WORD_RE.findall(text[:5000])]
+    words = [w.lower() for w in _WORD_RE.findall(text[:2000])]
     if len(words) < 5:
         return None
     share = sum(1 for w in words if w in stopwords()) / len(words)

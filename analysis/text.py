@@ -37,6 +37,7 @@ TOKEN_COLUMNS = ["article_id", "para_id", "sent_id", "tok_id", "token", "lower",
 _BLANK_LINE_RE = re.compile(r"\n[ \t\u00a0]*\n\s*")
 _INDENT_RE = re.compile(r"\n(?=[ \t]+\S)")
 _PUNCT_RE = re.compile(r"^[\W_]+$")
+_SENTENCE_END_RE = re.compile(r"[.?!]")
 _DOUBLE_SPACE_RE = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
 _NEWLINE_RE = re.compile(r"\n")
 #: Web furniture is short: a paragraph longer than this is never tagged by a pattern.
@@ -220,6 +221,13 @@ def sentence_tokenizer():
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Return ``(start, end)`` of each sentence in one paragraph's text."""
+    if not _SENTENCE_END_RE.search(text):
+        # Punkt only ever breaks after . ? or ! - a heading or a caption without them is one sentence.
+        stripped = text.strip()
+        if not stripped:
+            return []
+        lead = len(text) - len(text.lstrip())
+        return [(lead, lead + len(stripped))]
     tokenizer = sentence_tokenizer()
     spans = []
     for start, end in tokenizer.span_tokenize(text):
