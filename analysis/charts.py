@@ -64,10 +64,19 @@ def articles_over_time(arts: pd.DataFrame, *, ax=None, freq: str | None = None):
         return ax
     span_days = (published.max() - published.min()).days
     freq = freq or ("D" if span_days <= 90 else "W" if span_days <= 730 else "M")
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import MaxNLocator
+
     counts = published.dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period(freq).value_counts().sort_index()
-    ax.bar(counts.index.to_timestamp(), counts.to_numpy(), width={"D": 0.8, "W": 5, "M": 25}.get(freq, 1),
-           color="#4c72b0")
+    days = {"D": 1, "W": 7, "M": 30}.get(freq, 1)
+    when = counts.index.to_timestamp()
+    ax.bar(when, counts.to_numpy(), width=0.8 * days, align="edge", color="#4c72b0")
+    ax.set_xlim(when.min() - pd.Timedelta(days=days), when.max() + pd.Timedelta(days=2 * days))
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    locator.intervald[mdates.HOURLY] = []  # never tick hours: bars are whole days or longer
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("articles")
     ax.set_title({"D": "Articles per day", "W": "Articles per week", "M": "Articles per month"}.get(freq, "Articles"))
-    ax.figure.autofmt_xdate()
     return ax
