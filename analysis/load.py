@@ -12,6 +12,7 @@ skipped with a reason, or it was dropped as an exact duplicate. Bad input never 
 from __future__ import annotations
 
 import csv
+import functools
 import glob
 import gzip
 import hashlib
@@ -266,7 +267,12 @@ def parse_published(value: Any) -> pd.Timestamp:
             return pd.Timestamp(seconds, unit="s", tz="UTC")
         except (OverflowError, ValueError):
             return pd.NaT
-    text = str(value).strip()
+    return _parse_date_text(str(value).strip())
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_date_text(text: str) -> pd.Timestamp:
+    """parse_published() for text, cached: a corpus repeats the same dates many times over."""
     if not text:
         return pd.NaT
     if _ISO_DATE_RE.match(text):
