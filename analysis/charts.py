@@ -21,6 +21,25 @@ def _axes(ax, figsize=(7, 3.5)):
     return ax
 
 
+def save_with_table(ax, table: pd.DataFrame, stem) -> tuple:
+    """Save a chart as ``<stem>.png`` and the table behind it as ``<stem>.csv``; return both paths."""
+    from pathlib import Path
+
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    png, csv = stem.with_suffix(".png"), stem.with_suffix(".csv")
+    ax.figure.savefig(png, dpi=150, bbox_inches="tight")
+    table.to_csv(csv, index=False)
+    return png, csv
+
+
+def _label(value) -> str:
+    """A group name for a legend: dates without a midnight time, everything else as text."""
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
 def role_counts(paras: pd.DataFrame, *, ax=None, by: str = "paragraphs"):
     """Horizontal bars: how many paragraphs (or words, ``by="words"``) have each role."""
     ax = _axes(ax)
@@ -79,4 +98,100 @@ def articles_over_time(arts: pd.DataFrame, *, ax=None, freq: str | None = None):
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("articles")
     ax.set_title({"D": "Articles per day", "W": "Articles per week", "M": "Articles per month"}.get(freq, "Articles"))
+    return ax
+
+
+def term_bars(tf: pd.DataFrame, *, ax=None, top: int = 20, value: str = "count", title: str | None = None):
+    """Horizontal bars of the ``top`` terms of a :func:`analysis.terms.term_frequency` table."""
+    shown = tf.nlargest(top, value, keep="first").iloc[::-1]
+    ax = _axes(ax, figsize=(7, max(2.5, 0.28 * len(shown) + 1)))
+    ax.barh(shown["term"], shown[value], color="#4c72b0")
+    ax.set_xlabel(value)
+    ax.set_title(title or f"Top {len(shown)} terms")
+    ax.margins(y=0.01)
+    return ax
+
+
+def _cloud_font() -> str:
+    """DejaVu Sans, which ships with matplotlib and covers Latin, Cyrillic and Greek."""
+    from pathlib import Path
+
+    import matplotlib
+
+    return str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")
+
+
+def word_cloud_image(tf: pd.DataFrame, *, max_words: int = 100, random_state: int = 0,
+                     width: int = 900, height: int = 450, value: str = "count"):
+    """Build a :class:`wordcloud.WordCloud` from term frequencies (phrases stay whole).
+
+    The same table and ``random_state`` give the same image, pixel for pixel.
+    """
+    from wordcloud import WordCloud
+
+    frequencies = dict(zip(tf["term"], tf[value].astype(float)))
+    if not frequencies:
+        raise ValueError("no terms to draw: the frequency table is empty")
+    cloud = WordCloud(width=width, height=height, max_words=max_words, random_state=random_state,
+                      background_color="white", font_path=_cloud_font(), colormap="viridis",
+                      prefer_horizontal=0.9, collocations=False)
+    return cloud.generate_from_frequencies(frequencies)
+
+
+def word_cloud(tf: pd.DataFrame, *, ax=None, max_words: int = 100, random_state: int = 0, title: str | None = None):
+    """Draw a word cloud of a term-frequency table on ``ax``."""
+    ax = _axes(ax, figsize=(9, 4.5))
+    cloud = word_cloud_image(tf, max_words=max_words, random_state=random_state)
+    ax.imshow(cloud.to_array(), interpolation="bilinear")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def distinctive_bars(dist: pd.DataFrame, *, groups: tuple | None = None, ax=None, top: int = 12):
+    """Two groups side by side: each group's most distinctive terms, one to the left, one to the right.
+
+    Takes a :func:`analysis.terms.distinctive_terms` table; ``groups`` picks the two to compare
+    (default: the two largest groups).
+    """
+    by = dist.columns[0]
+    sizes = dist.drop_duplicates(by).set_index(by)["group_total"].sort_values(ascending=False, kind="stable")
+    left_group, right_group = groups or tuple(sizes.index[:2])
+    left = dist[dist[by] == left_group].nsmallest(top, "rank")
+    right = dist[dist[by] == right_group].nsmallest(top, "rank")
+    rows = max(len(left), len(right), 1)
+    ax = _axes(ax, figsize=(9, 0.3 * rows + 1.2))
+    y_left = list(range(len(left)))[::-1]
+    y_right = list(range(len(right)))[::-1]
+    ax.barh([y + rows - len(left) for y in y_left], -left["score"].clip(lower=0), color="#4c72b0",
+            label=_label(left_group))
+    ax.barh([y + rows - len(right) for y in y_right], right["score"].clip(lower=0), color="#dd8452",
+            label=_label(right_group))
+    for y, (term, score) in zip(y_left, zip(left["term"], left["score"])):
+        ax.annotate(term, (-max(score, 0), y + rows - len(left)), xytext=(-3, 0), textcoords="offset points",
+                    ha="right", va="center", fontsize=8)
+    for y, (term, score) in zip(y_right, zip(right["term"], right["score"])):
+        ax.annotate(term, (max(score, 0), y + rows - len(right)), xytext=(3, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=8)
+    limit = max([abs(v) for v in left["score"]] + [abs(v) for v in right["score"]] + [1.0]) * 1.6
+    ax.set_xlim(-limit, limit)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks([])
+    ax.set_xlabel("distinctiveness score")
+    ax.xaxis.set_major_formatter(lambda x, _: f"{abs(x):g}")
+    ax.set_title(f"{_label(left_group)}  \u2190  distinctive terms  \u2192  {_label(right_group)}")
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+def trend_lines(tr: pd.DataFrame, *, ax=None, value: str = "per_10k"):
+    """One line per term over time, from a :func:`analysis.terms.trend` table."""
+    ax = _axes(ax)
+    for term, rows in tr.groupby("term", sort=False):
+        ax.plot(rows["period"], rows[value], marker="o", markersize=3, label=term)
+    ax.set_ylabel("per 10,000 words" if value == "per_10k" else value)
+    ax.set_title("Term use over time")
+    ax.legend(fontsize=8, ncols=2)
+    ax.figure.autofmt_xdate()
     return ax
