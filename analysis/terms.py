@@ -41,8 +41,10 @@ METHODS = ("log_odds", "log_likelihood", "tfidf")
 # --------------------------------------------------------------------------------------------
 
 def _normal(word: str) -> str:
-    word = word.lower().replace("\u2019", "'")
-    if word.endswith("'s") and len(word) > 2:
+    word = word.lower()
+    if "\u2019" in word:
+        word = word.replace("\u2019", "'")
+    if "'" in word and word.endswith("'s") and len(word) > 2:
         word = word[:-2]
     return word
 
@@ -64,7 +66,7 @@ def word_spans(text: str) -> Iterator[list[tuple[str, int, int]]]:
             yield run
             run = []
         previous_end = end
-        if not any(ch.isalpha() for ch in word):
+        if not word[0].isalpha() and not any(ch.isalpha() for ch in word):
             if run:
                 yield run
                 run = []
@@ -194,29 +196,34 @@ def _resolve_phrases(sents, phrases, stopwords) -> _Phrases | None:
 
 def _count(sents: pd.DataFrame, groups: list[str], lo: int, hi: int, stops, phrases):
     """Count terms per group: occurrences, articles containing them, units per term, and the
-    total of all terms of each length in units (the denominator of ``share``)."""
-    counts: Counter = Counter()
-    docs: Counter = Counter()
-    totals: Counter = Counter()
+    total of all terms of each length in units (the denominator of ``share``).
+
+    Occurrences are gathered in plain lists and counted once at the end with ``Counter``, whose
+    counting of an iterable runs in C; merging per-article counters would run in Python.
+    """
+    occurrences: list = []
+    distinct: list = []
     units: dict[str, int] = {}
-    keys = list(zip(*(sents[g] for g in groups))) if groups else [()] * len(sents)
-    current, article_counts = None, Counter()
-
-    def flush():
-        for (key, term), value in article_counts.items():
-            counts[(key, term)] += value
-            docs[(key, term)] += 1
-            totals[(key, units[term])] += value
-
-    for key, article_id, runs in zip(keys, sents["article_id"], _term_runs(sents["text"], phrases)):
+    keys = list(zip(*(sents[g] for g in groups))) if groups else None
+    current, seen = None, set()
+    for index, (article_id, runs) in enumerate(zip(sents["article_id"], _term_runs(sents["text"], phrases))):
+        key = keys[index] if keys is not None else ()
         if (key, article_id) != current:
-            flush()
-            current, article_counts = (key, article_id), Counter()
+            distinct.extend(seen)
+            current, seen = (key, article_id), set()
+        items = []
         for run in runs:
             for term, size in _ngrams(run, lo, hi, stops):
-                article_counts[(key, term)] += 1
-                units[term] = size
-    flush()
+                units.setdefault(term, size)
+                items.append((key, term))
+        occurrences.extend(items)
+        seen.update(items)
+    distinct.extend(seen)
+    counts = Counter(occurrences)
+    docs = Counter(distinct)
+    totals: Counter = Counter()
+    for (key, term), value in counts.items():
+        totals[(key, units[term])] += value
     return counts, docs, totals, units
 
 
