@@ -195,3 +195,63 @@ def trend_lines(tr: pd.DataFrame, *, ax=None, value: str = "per_10k"):
     ax.legend(fontsize=8, ncols=2)
     ax.figure.autofmt_xdate()
     return ax
+
+
+_ROLE_MARKERS = {"title": "s", "caption": "^", "promo": "D", "related_link": "v", "boilerplate": "X", "credits": "P"}
+
+
+def sentiment_arc(scores: pd.DataFrame, *, article_id: str | None = None, window: int = 5, ax=None):
+    """The sentiment arc through one article: compound per sentence, a rolling mean over body
+    sentences, and non-body sentences (captions, promos...) marked apart.
+
+    Takes a :func:`analysis.sentiment.sentence_sentiment` table scored with ``roles=None`` (so the
+    non-body sentences are there to mark); ``article_id`` picks the article (default: the first).
+    """
+    article_id = article_id or scores["article_id"].iloc[0]
+    rows = scores[scores["article_id"] == article_id].sort_values("sent_id")
+    ax = _axes(ax, figsize=(9, 3.5))
+    body = rows[rows["role"] == "body"]
+    ax.axhspan(-0.05, 0.05, color="#eeeeee", zorder=0)
+    ax.scatter(body["sent_id"], body["compound"], s=14, color="#4c72b0", label="body sentence", zorder=3)
+    if len(body):
+        rolling = body["compound"].rolling(window, min_periods=1, center=True).mean()
+        ax.plot(body["sent_id"], rolling, color="#c44e52", linewidth=2, label=f"rolling mean ({window})", zorder=4)
+    for role, marker in _ROLE_MARKERS.items():
+        marked = rows[rows["role"] == role]
+        if len(marked):
+            ax.scatter(marked["sent_id"], marked["compound"], marker=marker, s=28, facecolor="none",
+                       edgecolor="#8c8c8c", label=role, zorder=2)
+            for sent_id in marked["sent_id"]:
+                ax.axvline(sent_id, color="#dddddd", linewidth=0.8, zorder=1)
+    ax.set_ylim(-1.05, 1.05)
+    ax.set_xlabel("sentence")
+    ax.set_ylabel("VADER compound")
+    ax.set_title(f"Sentiment arc of article {article_id}")
+    ax.legend(fontsize=7, ncols=3, loc="lower left")
+    return ax
+
+
+def sentiment_by_group(article_scores: pd.DataFrame, *, by: str, ax=None, value: str = "mean_compound"):
+    """Box plots of article sentiment per group (per source, say), largest groups first."""
+    order = article_scores[by].value_counts().index.tolist()
+    data = [article_scores.loc[article_scores[by] == group, value].to_numpy() for group in order]
+    ax = _axes(ax, figsize=(8, max(2.5, 0.35 * len(order) + 1)))
+    ax.boxplot(data, orientation="horizontal", tick_labels=[f"{_label(g)} ({len(d)})" for g, d in zip(order, data)])
+    ax.axvline(0, color="#8c8c8c", linewidth=0.8)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{value.replace('_', ' ')} per article")
+    ax.set_title(f"Sentiment by {by}")
+    return ax
+
+
+def sentiment_over_time(table: pd.DataFrame, *, ax=None):
+    """Mean sentence compound per period with a 95% band, from :func:`analysis.sentiment.over_time`."""
+    ax = _axes(ax)
+    ax.plot(table["period"], table["mean_compound"], marker="o", markersize=3, color="#4c72b0")
+    ax.fill_between(table["period"], table["mean_compound"] - 1.96 * table["se"],
+                    table["mean_compound"] + 1.96 * table["se"], color="#4c72b0", alpha=0.2)
+    ax.axhline(0, color="#8c8c8c", linewidth=0.8)
+    ax.set_ylabel("mean compound")
+    ax.set_title("Sentiment over time")
+    ax.figure.autofmt_xdate()
+    return ax

@@ -1,0 +1,195 @@
+"""Evaluation on gold sets: the numbers reported for the shipped models come from here.
+
+    python -m analysis.evaluate target-sentiment FILE.jsonl [--split heldout|train|all]
+    python -m analysis.evaluate sentence-sentiment FILE.tsv
+
+``target-sentiment`` reads any file in NewsMTSC's format (one sentence per line with its targets
+and their polarity: 2 negative, 4 neutral, 6 positive) and prints macro-F1, accuracy and the
+confusion matrix of :func:`analysis.sentiment.target_sentiment`, next to the baseline of labelling
+every target with its sentence's VADER label. ``--split heldout`` keeps only the slice of
+NewsMTSC's train.jsonl that training never sees (see :func:`is_heldout`).
+
+``sentence-sentiment`` reads a tab-separated file of id, mean human rating and text (the layout
+of VADER's ground-truth files; ratings on its -4..4 scale are divided by 4) and prints Pearson's r
+between the rating and VADER's compound, and the 3-class macro-F1 with both sides cut at +-0.05.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+LABELS = ("negative", "neutral", "positive")
+NEWSMTSC_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+#: The share of NewsMTSC's train.jsonl (by article) that training never sees and that the
+#: reported held-out figure is measured on.
+HELDOUT_PERCENT = 15
+
+
+def article_key(gid: str) -> str:
+    """The article a NewsMTSC sentence comes from (``allsides_1000_401``, ``polusa_v1_3937633``)."""
+    return "_".join(gid.split("_")[:3])
+
+
+def is_heldout(gid: str) -> bool:
+    """True for sentences of the fixed held-out slice: whole articles, chosen by a hash of their key,
+    so no article has sentences on both sides and the slice is the same on every machine."""
+    digest = hashlib.sha256(article_key(gid).encode("utf-8")).hexdigest()
+    return int(digest, 16) % 100 < HELDOUT_PERCENT
+
+
+def newsmtsc_targets(path: str | Path) -> pd.DataFrame:
+    """One row per target of a NewsMTSC file: ``gid``, ``article``, ``heldout``, ``text``,
+    ``start``, ``end``, ``mention``, ``label``.
+
+    Raises:
+        ValueError: a line that is not NewsMTSC's format (the message names the line).
+    """
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                gid, text = record["primary_gid"], record["sentence_normalized"]
+                for target in record["targets"]:
+                    rows.append((gid, article_key(gid), is_heldout(gid), text, int(target["from"]),
+                                 int(target["to"]), target["mention"], NEWSMTSC_POLARITY[float(target["polarity"])]))
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                raise ValueError(f"{path}:{lineno}: not a NewsMTSC record ({type(exc).__name__}: {exc})") from None
+    return pd.DataFrame(rows, columns=["gid", "article", "heldout", "text", "start", "end", "mention", "label"])
+
+
+def macro_f1(gold, predicted, labels=LABELS) -> float:
+    """Unweighted mean of the per-class F1 scores (a class absent from both scores 0)."""
+    gold, predicted = np.asarray(gold), np.asarray(predicted)
+    scores = []
+    for label in labels:
+        tp = np.sum((gold == label) & (predicted == label))
+        fp = np.sum((gold != label) & (predicted == label))
+        fn = np.sum((gold == label) & (predicted != label))
+        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return float(np.mean(scores))
+
+
+def confusion(gold, predicted, labels=LABELS) -> pd.DataFrame:
+    """Counts of gold (rows) against predicted (columns) labels."""
+    table = pd.crosstab(pd.Series(list(gold), name="gold"), pd.Series(list(predicted), name="predicted"))
+    return table.reindex(index=list(labels), columns=list(labels), fill_value=0)
+
+
+def evaluate_target_sentiment(path: str | Path, *, split: str = "all") -> dict:
+    """Score :func:`analysis.sentiment.target_sentiment` on a NewsMTSC file.
+
+    Args:
+        split: ``all`` rows, only the ``heldout`` slice, or only the ``train`` part.
+
+    Returns:
+        ``targets``, ``macro_f1``, ``accuracy``, ``confusion`` (DataFrame), and the sentence-label
+        baseline's ``baseline_macro_f1`` and ``baseline_accuracy`` on the same targets.
+    """
+    from analysis.resources import vader_analyzer
+    from analysis.sentiment import label_of, target_sentiment
+
+    if split not in ("all", "heldout", "train"):
+        raise ValueError("split must be all, heldout or train")
+    targets = newsmtsc_targets(path)
+    if split != "all":
+        targets = targets[targets["heldout"] == (split == "heldout")]
+    scored = target_sentiment(targets)
+    analyzer = vader_analyzer()
+    baseline = [label_of(analyzer.polarity_scores(text)["compound"]) for text in targets["text"]]
+    gold = targets["label"].to_numpy()
+    return {
+        "targets": len(targets),
+        "macro_f1": macro_f1(gold, scored["label"]),
+        "accuracy": float(np.mean(gold == scored["label"].to_numpy())),
+        "confusion": confusion(gold, scored["label"]),
+        "baseline_macro_f1": macro_f1(gold, baseline),
+        "baseline_accuracy": float(np.mean(gold == np.asarray(baseline))),
+    }
+
+
+def read_rated_sentences(path: str | Path) -> pd.DataFrame:
+    """Read ``id<TAB>mean rating<TAB>text`` lines into ``id``, ``rating``, ``text``.
+
+    Raises:
+        ValueError: a line without three fields or with a rating that is not a number.
+    """
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            parts = line.rstrip("\n").split("\t", 2)
+            if len(parts) != 3:
+                raise ValueError(f"{path}:{lineno}: expected id, rating and text separated by tabs")
+            try:
+                rating = float(parts[1])
+            except ValueError:
+                raise ValueError(f"{path}:{lineno}: rating {parts[1]!r} is not a number") from None
+            rows.append((parts[0], rating, parts[2]))
+    return pd.DataFrame(rows, columns=["id", "rating", "text"])
+
+
+def evaluate_sentence_sentiment(path: str | Path) -> dict:
+    """Compare VADER's compound with mean human ratings: Pearson's r and 3-class macro-F1."""
+    from analysis.resources import vader_analyzer
+    from analysis.sentiment import label_of
+
+    rated = read_rated_sentences(path)
+    if len(rated) < 2:
+        raise ValueError(f"{path}: needs at least two rated sentences")
+    scale = 4.0 if rated["rating"].abs().max() > 1 else 1.0
+    human = rated["rating"] / scale
+    analyzer = vader_analyzer()
+    compound = np.array([analyzer.polarity_scores(text)["compound"] for text in rated["text"]])
+    gold = [label_of(value) for value in human]
+    predicted = [label_of(value) for value in compound]
+    return {
+        "sentences": len(rated),
+        "pearson_r": float(np.corrcoef(human, compound)[0, 1]),
+        "macro_f1": macro_f1(gold, predicted),
+        "accuracy": float(np.mean(np.asarray(gold) == np.asarray(predicted))),
+        "confusion": confusion(gold, predicted),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis.evaluate", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="task", required=True)
+    target = commands.add_parser("target-sentiment", help="macro-F1, accuracy, confusion on a NewsMTSC file")
+    target.add_argument("file")
+    target.add_argument("--split", choices=("all", "heldout", "train"), default="all")
+    sentence = commands.add_parser("sentence-sentiment", help="Pearson r and 3-class F1 on rated sentences")
+    sentence.add_argument("file")
+    args = parser.parse_args(argv)
+    try:
+        if args.task == "target-sentiment":
+            result = evaluate_target_sentiment(args.file, split=args.split)
+            print(f"{result['targets']:,} targets ({args.split})")
+            print(f"target sentiment:      macro-F1 {result['macro_f1']:.3f}  accuracy {result['accuracy']:.3f}")
+            print(f"sentence VADER label:  macro-F1 {result['baseline_macro_f1']:.3f}  "
+                  f"accuracy {result['baseline_accuracy']:.3f}")
+        else:
+            result = evaluate_sentence_sentiment(args.file)
+            print(f"{result['sentences']:,} sentences")
+            print(f"Pearson r {result['pearson_r']:.3f}  3-class macro-F1 {result['macro_f1']:.3f}  "
+                  f"accuracy {result['accuracy']:.3f}")
+    except (OSError, ValueError) as exc:
+        print(f"evaluate: {exc}", file=sys.stderr)
+        return 2
+    print("confusion (rows gold, columns predicted):")
+    print(result["confusion"].to_string())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

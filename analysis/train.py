@@ -1,0 +1,157 @@
+"""Reproducible training of the models that ship inside the package.
+
+    python -m analysis.train target-sentiment [--data ../shared/eval/newsmtsc/train.jsonl]
+
+``target-sentiment`` trains the model behind :func:`analysis.sentiment.target_sentiment` on
+NewsMTSC's train.jsonl, leaving out the held-out slice (:func:`analysis.evaluate.is_heldout`) that
+the reported figure is measured on. The regularisation strength is chosen by grouped 5-fold
+cross-validation (whole articles per fold) on the training part only. The model is naive-Bayes
+weighted logistic regression (NB-LR, Wang and Manning 2012), one binary classifier per label, over
+:func:`analysis.sentiment.target_features`; it is written as plain weights (gzip'd JSON, no pickle)
+to ``analysis/resources/models/target_sentiment.json.gz``. Same data, same file, byte for byte.
+
+Training needs scikit-learn: ``pip install 'news-analysis[train]'``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from analysis import config
+from analysis.evaluate import HELDOUT_PERCENT, LABELS, macro_f1, newsmtsc_targets
+
+DEFAULT_NEWSMTSC = (config.REPO_DIR or Path.cwd()).parent / "shared" / "eval" / "newsmtsc" / "train.jsonl"
+C_GRID = (0.03, 0.05, 0.1, 0.2, 0.3)
+
+
+def _sklearn():
+    try:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import GroupKFold
+    except ImportError:
+        raise SystemExit("training needs scikit-learn: pip install 'news-analysis[train]'") from None
+    return DictVectorizer, LogisticRegression, GroupKFold
+
+
+class NBLogistic:
+    """One-vs-rest logistic regression on features scaled by naive-Bayes log-count ratios."""
+
+    def __init__(self, C: float, alpha: float = 1.0):
+        self.C = C
+        self.alpha = alpha
+
+    def fit(self, matrix, labels: np.ndarray) -> "NBLogistic":
+        _, LogisticRegression, _ = _sklearn()
+        present = (matrix > 0).astype("float64")
+        self.ratios, self.coef, self.intercept = [], [], []
+        for label in LABELS:
+            p = self.alpha + np.asarray(present[labels == label].sum(axis=0)).ravel()
+            q = self.alpha + np.asarray(present[labels != label].sum(axis=0)).ravel()
+            ratio = np.log((p / p.sum()) / (q / q.sum()))
+            clf = LogisticRegression(C=self.C, max_iter=5000)
+            clf.fit(matrix.multiply(ratio).tocsr(), (labels == label).astype(int))
+            self.ratios.append(ratio)
+            self.coef.append(clf.coef_.ravel())
+            self.intercept.append(float(clf.intercept_[0]))
+        return self
+
+    def weights(self) -> np.ndarray:
+        """Classes x features: the NB ratio folded into each classifier's coefficients."""
+        return np.vstack([coef * ratio for coef, ratio in zip(self.coef, self.ratios)])
+
+    def predict(self, matrix) -> np.ndarray:
+        decision = matrix @ self.weights().T + np.asarray(self.intercept)
+        return np.asarray(LABELS)[np.asarray(decision).argmax(axis=1)]
+
+
+def train_target_sentiment(data: Path, *, folds: int = 5, grid=C_GRID, progress: bool | None = None) -> dict:
+    """Train the target-sentiment model and return its JSON-ready description (see module doc)."""
+    from tqdm import tqdm
+
+    from analysis.sentiment import target_features
+
+    DictVectorizer, _, GroupKFold = _sklearn()
+    targets = newsmtsc_targets(data)
+    train = targets[~targets["heldout"]].reset_index(drop=True)
+    show = config.progress_enabled(progress)
+    features = [target_features(t, s, e) for t, s, e in tqdm(
+        zip(train["text"], train["start"], train["end"]), total=len(train), desc="Features", disable=not show)]
+    labels = train["label"].to_numpy()
+    groups = train["article"].to_numpy()
+    cv_scores = {}
+    for C in grid:
+        scores = []
+        for fit_rows, test_rows in GroupKFold(n_splits=folds).split(features, labels, groups):
+            vectorizer = DictVectorizer()
+            fit_matrix = vectorizer.fit_transform([features[i] for i in fit_rows])
+            test_matrix = vectorizer.transform([features[i] for i in test_rows])
+            model = NBLogistic(C).fit(fit_matrix, labels[fit_rows])
+            scores.append(macro_f1(labels[test_rows], model.predict(test_matrix)))
+        cv_scores[C] = float(np.mean(scores))
+    best = max(grid, key=lambda c: (round(cv_scores[c], 6), -c))
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform(features)
+    model = NBLogistic(best).fit(matrix, labels)
+    weights = model.weights()
+    names = vectorizer.get_feature_names_out()
+    keep = np.flatnonzero(np.abs(weights).max(axis=0) > 1e-6)
+    return {
+        "format": 1,
+        "model": "naive-Bayes weighted logistic regression, one-vs-rest (NB-LR)",
+        "classes": list(LABELS),
+        "features": [str(names[i]) for i in keep],
+        "weights": [[float(f"{w:.6g}") for w in row] for row in weights[:, keep]],
+        "bias": [float(f"{b:.6g}") for b in model.intercept],
+        "training": {
+            "data": "NewsMTSC train.jsonl (Hamborg and Donnay, EACL 2021)",
+            "data_sha256": hashlib.sha256(Path(data).read_bytes()).hexdigest(),
+            "heldout": f"articles whose sha256(article key) % 100 < {HELDOUT_PERCENT}, never used",
+            "targets": int(len(train)),
+            "heldout_targets": int(targets["heldout"].sum()),
+            "C": best,
+            "cv_folds": folds,
+            "cv_macro_f1": {str(c): round(v, 4) for c, v in cv_scores.items()},
+        },
+    }
+
+
+def write_model(spec: dict, path: Path) -> None:
+    """Write gzip'd JSON with a fixed header time, so the same model gives the same bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps(spec, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as fh:
+        fh.write(payload)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from analysis.sentiment import MODEL_FILE
+
+    parser = argparse.ArgumentParser(prog="python -m analysis.train", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="task", required=True)
+    target = commands.add_parser("target-sentiment", help="train the target-sentiment model on NewsMTSC")
+    target.add_argument("--data", type=Path, default=DEFAULT_NEWSMTSC)
+    target.add_argument("--out", type=Path, default=config.RESOURCES_DIR / MODEL_FILE)
+    target.add_argument("--folds", type=int, default=5)
+    args = parser.parse_args(argv)
+    if not args.data.is_file():
+        print(f"train: {args.data} not found (NewsMTSC's train.jsonl lives in ../shared/eval/newsmtsc)", file=sys.stderr)
+        return 2
+    spec = train_target_sentiment(args.data, folds=args.folds)
+    write_model(spec, args.out)
+    info = spec["training"]
+    print(f"trained on {info['targets']:,} targets (held out: {info['heldout_targets']:,}); C={info['C']} "
+          f"(cross-validated macro-F1 {info['cv_macro_f1'][str(info['C'])]:.3f}); "
+          f"{len(spec['features']):,} features -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
