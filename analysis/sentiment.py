@@ -281,8 +281,8 @@ def target_features(text: str, start: int, end: int) -> dict[str, float]:
 
     VADER's sentence scores; VADER's word valences summed with weights that fall with the distance to
     the mention, on each side, near it and within its clause; whether the mention is a speaker
-    ("X said", "according to X"), a pronoun, inside a quotation, at the start of the sentence; and
-    the words around it (by side and position) and in its clause and sentence.
+    ("X said", "according to X"), a pronoun, inside a quotation, at the start of the sentence; the
+    words of the mention itself; and the words around it (by side), in its clause and in its sentence.
     """
     analyzer = resources.vader_analyzer()
     features: dict[str, float] = {}
@@ -333,6 +333,8 @@ def target_features(text: str, start: int, end: int) -> dict[str, float]:
         features["R1_" + right[0]] = 1
     for word, _, _ in tokens:
         features["B_" + word] = 1
+    for word in _CONTEXT_TOKEN_RE.findall(text[start:end].lower()):
+        features["M_" + word] = 1
     features["speaker"] = int(any(w in SPEECH_WORDS for w in right[:3]) or "according" in left[-3:])
     features["start"] = int(start < 3)
     features["pronoun"] = int(text[start:end].lower() in PRONOUNS)

@@ -188,7 +188,7 @@ class TestHeldOut:
         result = evaluate_target_sentiment(NEWSMTSC, split="heldout")
         assert result["targets"] == 1334
         assert result["baseline_macro_f1"] == pytest.approx(0.505, abs=0.01)
-        assert result["macro_f1"] >= 0.64
+        assert result["macro_f1"] >= 0.65
         assert result["macro_f1"] >= result["baseline_macro_f1"] + 0.12
         assert int(result["confusion"].to_numpy().sum()) == 1334
 
