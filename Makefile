@@ -45,6 +45,7 @@ lab: $(STAMP_BASE) ## Open JupyterLab on notebooks/.
 benchmark: $(STAMP_TEST) ## Measure throughput and peak memory on ../shared/corpora.
 	$(BIN)/python -m benchmarks.bench_load
 	$(BIN)/python -m benchmarks.bench_terms
+	$(BIN)/python -m benchmarks.bench_ner
 
 strip-notebooks: $(STAMP_BASE) ## Remove outputs from the committed notebooks.
 	$(BIN)/news-analysis strip notebooks/*.ipynb

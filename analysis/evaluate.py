@@ -2,6 +2,10 @@
 
     python -m analysis.evaluate target-sentiment FILE.jsonl [--split heldout|train|all]
     python -m analysis.evaluate sentence-sentiment FILE.tsv
+    python -m analysis.evaluate ner FILE.conll
+
+``ner`` tags a CoNLL-2003-format file (token first, tag last) and prints exact-span precision,
+recall and F1 per type, for PER+ORG+LOC together and overall, and the tagging speed.
 
 ``target-sentiment`` reads any file in NewsMTSC's format (one sentence per line with its targets
 and their polarity: 2 negative, 4 neutral, 6 positive) and prints macro-F1, accuracy and the
@@ -162,6 +166,85 @@ def evaluate_sentence_sentiment(path: str | Path) -> dict:
     }
 
 
+def read_conll(path: str | Path) -> list[list[tuple[str, str]]]:
+    """Read a CoNLL-2003 file (token first, IOB tag last on each line; blank lines end sentences;
+    ``-DOCSTART-`` lines are skipped) into sentences of ``(token, tag)``. IOB1 tags are turned into
+    IOB2 (an ``I-`` that starts a name becomes ``B-``)."""
+    sentences, current = [], []
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            parts = line.split()
+            if not parts or parts[0] == "-DOCSTART-":
+                if current:
+                    sentences.append(current)
+                    current = []
+                continue
+            if len(parts) < 2:
+                raise ValueError(f"{path}:{lineno}: expected a token and a tag")
+            current.append((parts[0], parts[-1]))
+    if current:
+        sentences.append(current)
+    for sentence in sentences:
+        previous = "O"
+        for i, (token, tag) in enumerate(sentence):
+            if tag.startswith("I-") and previous[2:] != tag[2:]:
+                sentence[i] = (token, "B-" + tag[2:])
+            previous = sentence[i][1]
+    return sentences
+
+
+def span_scores(gold: list[list[str]], predicted: list[list[str]], types=("PER", "ORG", "LOC", "MISC")) -> pd.DataFrame:
+    """Exact-span precision, recall and F1 per type, plus ``PER+ORG+LOC`` and ``overall`` rows."""
+    from analysis.ner import spans
+
+    counts = {t: [0, 0, 0] for t in types}  # true positives, predicted, gold
+    for gold_tags, predicted_tags in zip(gold, predicted):
+        gold_spans, predicted_spans = set(spans(gold_tags)), set(spans(predicted_tags))
+        for kind, *_ in gold_spans:
+            if kind in counts:
+                counts[kind][2] += 1
+        for span in predicted_spans:
+            if span[0] in counts:
+                counts[span[0]][1] += 1
+                counts[span[0]][0] += span in gold_spans
+    rows = []
+
+    def row(name, tp, pred, true):
+        precision = tp / pred if pred else 0.0
+        recall = tp / true if true else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        rows.append((name, precision, recall, f1, true))
+
+    for kind in types:
+        row(kind, *counts[kind])
+    core = [counts[t] for t in ("PER", "ORG", "LOC") if t in counts]
+    row("PER+ORG+LOC", *(sum(c[i] for c in core) for i in range(3)))
+    row("overall", *(sum(c[i] for c in counts.values()) for i in range(3)))
+    return pd.DataFrame(rows, columns=["type", "precision", "recall", "f1", "gold"])
+
+
+def evaluate_ner(path: str | Path) -> dict:
+    """Tag a CoNLL-format file with :func:`analysis.ner.tag_entities` and score the spans.
+
+    Returns:
+        ``scores`` (DataFrame from :func:`span_scores`), ``sentences``, ``tokens`` and
+        ``tokens_per_second`` (tagging only, features included).
+    """
+    import time
+
+    from analysis.ner import tag_entities
+
+    data = read_conll(path)
+    token_lists = [[token for token, _ in sentence] for sentence in data]
+    tag_entities(token_lists[:1])  # load the model before timing
+    began = time.perf_counter()
+    predicted = tag_entities(token_lists)
+    seconds = time.perf_counter() - began
+    tokens = sum(len(t) for t in token_lists)
+    return {"scores": span_scores([[tag for _, tag in s] for s in data], predicted), "sentences": len(data),
+            "tokens": tokens, "tokens_per_second": tokens / seconds if seconds else float("inf")}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.evaluate", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="task", required=True)
@@ -170,8 +253,16 @@ def main(argv: list[str] | None = None) -> int:
     target.add_argument("--split", choices=("all", "heldout", "train"), default="all")
     sentence = commands.add_parser("sentence-sentiment", help="Pearson r and 3-class F1 on rated sentences")
     sentence.add_argument("file")
+    ner = commands.add_parser("ner", help="precision, recall and F1 per name type on a CoNLL-format file")
+    ner.add_argument("file")
     args = parser.parse_args(argv)
     try:
+        if args.task == "ner":
+            result = evaluate_ner(args.file)
+            print(f"{result['sentences']:,} sentences, {result['tokens']:,} tokens, "
+                  f"tagged at {result['tokens_per_second']:,.0f} tokens/s")
+            print(result["scores"].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+            return 0
         if args.task == "target-sentiment":
             result = evaluate_target_sentiment(args.file, split=args.split)
             print(f"{result['targets']:,} targets ({args.split})")

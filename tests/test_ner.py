@@ -1,0 +1,107 @@
+"""analysis.ner: the CRF name tagger, its training and its evaluation on CoNLL-2003."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis import ner
+from analysis.evaluate import evaluate_ner, read_conll, span_scores
+
+from conftest import SHARED, needs_shared
+
+CONLL = SHARED / "eval" / "conll2003"
+
+
+class TestSpans:
+    @pytest.mark.parametrize("tags, expected", [
+        (["B-PER", "I-PER", "O", "B-LOC"], [("PER", 0, 2), ("LOC", 3, 4)]),
+        (["I-ORG", "I-ORG", "B-ORG"], [("ORG", 0, 2), ("ORG", 2, 3)]),
+        (["B-PER", "I-LOC", "O"], [("PER", 0, 1), ("LOC", 1, 2)]),
+        ([], []),
+    ])
+    def test_iob2_spans(self, tags, expected):
+        assert ner.spans(tags) == expected
+
+    def test_scores(self):
+        gold = [["B-PER", "I-PER", "O", "B-LOC"], ["B-ORG", "O"]]
+        predicted = [["B-PER", "I-PER", "O", "B-ORG"], ["B-ORG", "O"]]
+        table = span_scores(gold, predicted).set_index("type")
+        assert table.loc["PER", "f1"] == 1.0
+        assert (table.loc["LOC", "recall"], table.loc["LOC", "precision"]) == (0.0, 0.0)
+        assert table.loc["ORG", "precision"] == 0.5 and table.loc["ORG", "recall"] == 1.0
+        core = table.loc["PER+ORG+LOC"]
+        assert (core["precision"], core["recall"], core["gold"]) == (2 / 3, 2 / 3, 3)
+
+
+def test_read_conll_turns_iob1_into_iob2(tmp_path):
+    path = tmp_path / "x.conll"
+    path.write_text("-DOCSTART- -X- -X- O\n\nEU NNP B-NP I-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP I-MISC\n\n"
+                    "Peter NNP B-NP I-PER\nBlackburn NNP I-NP I-PER\n", encoding="utf-8")
+    assert read_conll(path) == [[("EU", "B-ORG"), ("rejects", "O"), ("German", "B-MISC")],
+                                [("Peter", "B-PER"), ("Blackburn", "I-PER")]]
+
+
+class TestTagger:
+    def test_tags_fit_tokens(self):
+        tags = ner.tag_entities([["Vladimir", "Putin", "met", "Emmanuel", "Macron", "in", "Moscow", "."], [],
+                                 ["NATO", "said", "so", "."]])
+        assert [len(t) for t in tags] == [8, 0, 4]
+        assert tags[0][:2] == ["B-PER", "I-PER"] and tags[0][3:5] == ["B-PER", "I-PER"]
+        assert tags[0][6] == "B-LOC"
+        assert tags[2][0] == "B-ORG"
+
+    def test_no_input(self):
+        assert ner.tag_entities([]) == []
+
+    def test_model_is_read_from_a_private_copy_on_the_nltk_path(self):
+        import nltk
+
+        ner.tagger.cache_clear()
+        ner.tagger()
+        copy = next(p for p in map(lambda d: __import__("pathlib").Path(d) / ner.NLTK_MODEL, nltk.data.path) if p.is_file())
+        assert oct(copy.stat().st_mode & 0o777) == "0o600"
+
+    def test_missing_model_names_the_fix(self, monkeypatch, tmp_path):
+        from analysis import config
+        from analysis.resources import ResourceMissingError
+
+        ner.tagger.cache_clear()
+        monkeypatch.setattr(config, "RESOURCES_DIR", tmp_path)
+        try:
+            with pytest.raises(ResourceMissingError, match="python -m analysis.train ner"):
+                ner.tagger()
+        finally:
+            monkeypatch.undo()
+            ner.tagger.cache_clear()
+
+
+@needs_shared("eval", "conll2003", "valid.txt")
+def test_span_f1_on_conll_valid():
+    result = evaluate_ner(CONLL / "valid.txt")
+    scores = result["scores"].set_index("type")
+    assert result["tokens"] == 51362
+    assert scores.loc["PER+ORG+LOC", "f1"] >= 0.85
+    assert scores.loc["PER+ORG+LOC", "gold"] == 5020
+    for kind in ("PER", "ORG", "LOC"):
+        assert scores.loc[kind, "f1"] >= 0.8, kind
+
+
+def test_training_is_reproducible(tmp_path):
+    from analysis.train import train_ner
+
+    lines = []
+    people = ["Anna Smith", "John Brown", "Maria Lopez", "Ivan Petrov"]
+    places = ["Kyiv", "Paris", "Warsaw", "Lima"]
+    for i in range(40):
+        first, last = people[i % 4].split()
+        lines += [f"{first} NNP B-NP B-PER", f"{last} NNP I-NP I-PER", "visited VBD B-VP O",
+                  f"{places[i % 4]} NNP B-NP B-LOC", ". . O O", ""]
+    data = tmp_path / "tiny.conll"
+    data.write_text("\n".join(lines), encoding="utf-8")
+    options = {"c1": 0.1, "c2": 0.01, "max_iterations": 30}
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        info = train_ner(data, tmp_path / name / "model.crfsuite", options=options)
+    assert info["sentences"] == 40
+    assert (tmp_path / "one" / "model.crfsuite").read_bytes() == (tmp_path / "two" / "model.crfsuite").read_bytes()
+    assert (tmp_path / "one" / "ner_gazetteer_words.tsv").is_file()
