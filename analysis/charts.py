@@ -255,3 +255,70 @@ def sentiment_over_time(table: pd.DataFrame, *, ax=None):
     ax.set_title("Sentiment over time")
     ax.figure.autofmt_xdate()
     return ax
+
+
+_TYPE_COLOURS = {"person": "#4c72b0", "state": "#dd8452", "organization": "#55a868", "armed_group": "#c44e52",
+                 "place": "#8172b3"}
+
+
+def actor_bars(summary: pd.DataFrame, *, top: int = 8, ax=None):
+    """The most mentioned actors of each type, from :func:`analysis.actors.actors`, grouped by type."""
+    shown = (summary.sort_values("mentions", ascending=False, kind="stable").groupby("actor_type", sort=False)
+             .head(top))
+    order = [t for t in _TYPE_COLOURS if t in set(shown["actor_type"])]
+    shown = pd.concat([shown[shown["actor_type"] == t] for t in order]) if order else shown
+    shown = shown.iloc[::-1]
+    ax = _axes(ax, figsize=(8, max(2.5, 0.25 * len(shown) + 1)))
+    ax.barh(range(len(shown)), shown["mentions"], color=[_TYPE_COLOURS.get(t, "#999999") for t in shown["actor_type"]])
+    ax.set_yticks(range(len(shown)), shown["actor"])
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(color=_TYPE_COLOURS[t], label=t) for t in order], fontsize=8, loc="lower right")
+    ax.set_xlabel("mentions")
+    ax.set_title("Most mentioned actors by type")
+    return ax
+
+
+def cooccurrence_network(pairs: pd.DataFrame, summary: pd.DataFrame | None = None, *, top: int = 30,
+                         random_state: int = 0, ax=None):
+    """A network of actors mentioned together (networkx layout, drawn with matplotlib).
+
+    Takes a :func:`analysis.actors.cooccurrence` table; ``summary`` (from
+    :func:`analysis.actors.actors`) sizes and colours the nodes. The ``top`` heaviest pairs are drawn;
+    the same ``random_state`` gives the same layout.
+    """
+    import networkx as nx
+
+    ax = _axes(ax, figsize=(8, 6))
+    edges = pairs.head(top)
+    graph = nx.Graph()
+    for row in edges.itertuples(index=False):
+        graph.add_edge(row.name_a, row.name_b, weight=row.weight)
+    if not graph.number_of_nodes():
+        ax.text(0.5, 0.5, "no actors mentioned together", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    info = summary.drop_duplicates("actor").set_index("actor") if summary is not None else None
+    layout = nx.spring_layout(graph, seed=random_state, weight="weight")
+    widths = [0.5 + 3 * graph[a][b]["weight"] / edges["weight"].max() for a, b in graph.edges()]
+    nx.draw_networkx_edges(graph, layout, ax=ax, width=widths, edge_color="#bbbbbb")
+    sizes = [80 + 20 * (info.loc[n, "mentions"] if info is not None and n in info.index else 1) for n in graph.nodes()]
+    colours = [_TYPE_COLOURS.get(info.loc[n, "actor_type"], "#999999") if info is not None and n in info.index
+               else "#999999" for n in graph.nodes()]
+    nx.draw_networkx_nodes(graph, layout, ax=ax, node_size=sizes, node_color=colours, alpha=0.9)
+    nx.draw_networkx_labels(graph, layout, ax=ax, font_size=8)
+    ax.set_title("Actors mentioned together")
+    ax.set_axis_off()
+    return ax
+
+
+def mentions_over_time(table: pd.DataFrame, *, ax=None):
+    """Lines of mentions per period for a few actors: a table with ``period``, ``actor``, ``mentions``."""
+    ax = _axes(ax)
+    for actor, rows in table.groupby("actor", sort=False):
+        ax.plot(rows["period"], rows["mentions"], marker="o", markersize=3, label=actor)
+    ax.set_ylabel("mentions")
+    ax.set_title("Mentions over time")
+    ax.legend(fontsize=8, ncols=2)
+    ax.figure.autofmt_xdate()
+    return ax
