@@ -140,9 +140,11 @@ class _Index:
                         self.surnames.setdefault(words[-1], set()).add(row.actor_id)
         self.forms = {key: (rank[2], rank[3]) for key, rank in ranked.items()}
         # One-word forms written in capitals (WHO, EU, AP) match only words written in capitals.
-        self.acronyms = {_key(form) for row in table.itertuples(index=False)
-                         for form in [row.actor] + row.aliases.split(";")
-                         if form.strip() and " " not in form.strip() and form.strip().replace(".", "").isupper()}
+        one_word = [form.strip() for row in table.itertuples(index=False)
+                    for form in [row.actor] + row.aliases.split(";") if form.strip() and " " not in form.strip()]
+        capitals = {_key(f) for f in one_word if f.replace(".", "").isupper()}
+        # ...unless the gazetteer also lists the form in lower case ("Nato", the British spelling).
+        self.acronyms = capitals - {_key(f) for f in one_word if not f.replace(".", "").isupper()}
         # A capital is a place by name and its state by metonymy ("Kyiv and Moscow held talks");
         # the state wins here, and the place comes back after "in", "at", "from"... (see _mention_row).
         self.places: dict[str, str] = {}
@@ -453,3 +455,27 @@ def actor_sentiment(sents: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
         table[name] = grouped["label"].apply(lambda s, n=name: float((s == n).mean()))
     table = table.reset_index()[["actor_id", "actor", "mentions", *LABELS, "mean_score"]]
     return table.sort_values(["mentions", "actor"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def mentions_over_time(found: pd.DataFrame, arts: pd.DataFrame, *, freq: str = "W", top: int = 6) -> pd.DataFrame:
+    """Mentions per period of the ``top`` most mentioned actors (states and people first of all).
+
+    Returns:
+        ``period`` (its start), ``actor_id``, ``actor``, ``mentions``; every period from the first to
+        the last dated article, with zeros where an actor was not mentioned.
+    """
+    from analysis.terms import PERIODS
+
+    code = PERIODS.get(freq, freq)
+    published = pd.to_datetime(found["article_id"].map(arts.drop_duplicates("article_id")
+                                                       .set_index("article_id")["published"]), utc=True)
+    dated = found.assign(period=published.dt.tz_localize(None).dt.to_period(code)).dropna(subset=["period"])
+    columns = ["period", "actor_id", "actor", "mentions"]
+    if dated.empty:
+        return pd.DataFrame(columns=columns)
+    leaders = dated.groupby(["actor_id", "actor"]).size().sort_values(ascending=False, kind="stable").head(top)
+    periods = pd.period_range(dated["period"].min(), dated["period"].max(), freq=code)
+    counts = dated.groupby(["actor_id", "period"]).size()
+    rows = [(period.start_time, actor_id, actor, int(counts.get((actor_id, period), 0)))
+            for actor_id, actor in leaders.index for period in periods]
+    return pd.DataFrame(rows, columns=columns)

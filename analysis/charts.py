@@ -302,7 +302,9 @@ def cooccurrence_network(pairs: pd.DataFrame, summary: pd.DataFrame | None = Non
     layout = nx.spring_layout(graph, seed=random_state, weight="weight")
     widths = [0.5 + 3 * graph[a][b]["weight"] / edges["weight"].max() for a, b in graph.edges()]
     nx.draw_networkx_edges(graph, layout, ax=ax, width=widths, edge_color="#bbbbbb")
-    sizes = [80 + 20 * (info.loc[n, "mentions"] if info is not None and n in info.index else 1) for n in graph.nodes()]
+    counts = {n: (info.loc[n, "mentions"] if info is not None and n in info.index else 1) for n in graph.nodes()}
+    biggest = max(counts.values())
+    sizes = [100 + 1400 * (counts[n] / biggest) ** 0.5 for n in graph.nodes()]
     colours = [_TYPE_COLOURS.get(info.loc[n, "actor_type"], "#999999") if info is not None and n in info.index
                else "#999999" for n in graph.nodes()]
     nx.draw_networkx_nodes(graph, layout, ax=ax, node_size=sizes, node_color=colours, alpha=0.9)

@@ -576,10 +576,11 @@ def suggest_period(arts: pd.DataFrame, *, min_periods: int = 2) -> str | None:
     if published.empty:
         return None
     for name in ("day", "week", "month", "year"):
-        periods = published.dt.to_period(PERIODS[name]).nunique()
-        if periods < min_periods:
+        stamps = published.dt.to_period(PERIODS[name])
+        if stamps.nunique() < min_periods:
             return None
-        if periods <= 60:
+        # the whole span counts (a trend line draws the empty periods too), not only dated ones
+        if (stamps.max() - stamps.min()).n + 1 <= 60:
             return name
     return "year"
 

@@ -161,3 +161,19 @@ class TestSummaries:
         assert table.loc["Volodymyr Zelensky", "mentions"] == 4
         shares = table[["negative", "neutral", "positive"]].sum(axis=1)
         assert (shares.round(9) == 1).all()
+
+
+def test_mixed_case_alias_of_an_acronym():
+    found = actors.mentions(sentences_of("Nato allies met in Brussels. NATO said so."), tagger=False)
+    assert found.loc[found["surface"].isin(["Nato", "NATO"]), "actor"].tolist() == ["NATO", "NATO"]
+
+
+def test_mentions_over_time():
+    arts = pd.DataFrame({"article_id": ["a0", "a1"], "title": [None, None],
+                         "text": ["Russia and Ukraine met. Russia left.", "Ukraine spoke."],
+                         "published": pd.to_datetime(["2022-01-10", "2022-03-02"], utc=True)})
+    found = actors.mentions(sentences(arts), tagger=False)
+    table = actors.mentions_over_time(found, arts, freq="month")
+    russia = table[table["actor"] == "Russia"]
+    assert russia["mentions"].tolist() == [2, 0, 0]
+    assert table[table["actor"] == "Ukraine"]["mentions"].tolist() == [1, 0, 1]

@@ -1,0 +1,1328 @@
+"""Quotations and reported speech: who said what, where in the text.
+
+:func:`quotes` finds direct quotations (the words inside quotation marks) and indirect speech
+("X said that ...", "according to X") in the sentences table, with the speech verb (the *cue*) and
+the speaker, all as character offsets into the article's text, like every other table.
+
+Direct quotes are read paragraph by paragraph, so a quotation that runs over several sentences is
+one row. Quotation marks are paired by their shape and by the characters around them; marks that
+do not pair up are skipped, never an error. The speaker is found next to the quote ("...," X said;
+X said: "..."), or, for a short quoted fragment, as the subject of a verb of saying earlier in its
+sentence (X said the talks "went well"). News style lets a quotation run on into the next paragraph
+with an opening mark and no closing one; such paragraphs are joined to the quote that closes later.
+
+Speakers are noun phrases found with rules, not a parser: the words before the verb up to a clause
+boundary, an appositive skipped ("Vladimir Medinsky, the head of the delegation, said"), or the
+words after it ("said John Kirby"). ``speaker`` is the name where there is one (titles dropped);
+a pronoun is resolved to an earlier person, through an actor-mentions table when one is given,
+else to the last earlier person-like name in the article.
+
+The verbs and the other word lists are data: ``analysis/resources/speech_verbs.txt``.
+
+>>> q = quotes(sentences(load_articles("seeds/")))                          # doctest: +SKIP
+>>> q.query("kind == 'direct'")[["speaker", "quote"]]                        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import pandas as pd
+
+from analysis import resources
+
+QUOTE_COLUMNS = [
+    "article_id", "sent_id", "speaker", "speaker_actor_id", "cue", "quote", "kind", "start", "end",
+    "speaker_start", "speaker_end", "cue_start", "cue_end", "speaker_resolved_from",
+    "speaker_phrase", "speaker_phrase_start", "speaker_phrase_end", "para_id",
+]
+KINDS = ("direct", "indirect")
+LEXICON_FILE = "speech_verbs.txt"
+
+#: Pronouns that can be the subject of a speech verb, by what they can refer to.
+PERSON_PRONOUNS = frozenset({"he", "she"})
+GROUP_PRONOUNS = frozenset({"they", "it"})
+RELATIVE_PRONOUNS = frozenset({"who", "which"})
+
+# Double quotation marks and which way each glyph faces; a straight mark faces neither way.
+_OPENING_GLYPHS = "\u201c\u201e\u00ab"
+_CLOSING_GLYPHS = "\u201d\u00bb"
+_DOUBLE_MARKS = '"' + _OPENING_GLYPHS + _CLOSING_GLYPHS
+_QUOTE_CHARS = _DOUBLE_MARKS + "\u2018\u2019'`"
+# Two apostrophes or backticks stand for a double mark in some archives (''Like this,'' he said).
+_DOUBLE_MARK_RE = re.compile("''|``|[" + re.escape(_DOUBLE_MARKS) + "]")
+_SINGLE_OPEN_RE = re.compile("\u2018")
+# Characters after which a mark opens a quote, and before which it closes one.
+_OPEN_BEFORE = set(" \t\n\u00a0([{\u2014\u2013-/\u2018")
+_CLOSE_AFTER = set(" \t\n\u00a0)]}.,;:!?\u2014\u2013-/\u2019")
+
+#: A token: initials (U.S.), a word with inner hyphens, apostrophes or periods, or one symbol.
+_TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[-'\u2019&]\w+)*|[^\w\s]")
+_DASH_RE = re.compile(r"\s(?:--|-|\u2014|\u2013)\s|\u2014")
+# Where reported speech stops: ", but ...", "; ...", ", according to ..." (a closing mark may
+# stand between the comma and the word: 'had been "killed," but did not ...').
+_CONTENT_STOP_RE = re.compile(r"(?:,(?P<mark>[\"\u201d]?)\s+(?:but|while|whereas|according to)|;)\s")
+_COORDINATION_RE = re.compile(r"(?:,\s*|\s)(?:but|and|while)\s*$|,\s*$")
+_TRAILING_PUNCT = " \t\n.,;:"
+
+# Closed-class grammar words: they end a noun phrase when walking back from a verb.
+_BOUNDARY_WORDS = frozenset("""
+that which who whom whose as while when whereas because after before if since but and or nor so than
+then though although where until unless once is are was were be been being am has have had having
+will would can could should may might must shall do does did not never also only even just to there
+here what how why whether said says say cannot can't won't don't doesn't didn't wouldn't couldn't
+shouldn't isn't wasn't aren't weren't hasn't haven't hadn't
+""".split())
+_ADVERBS = frozenset("""
+also later earlier previously again once reportedly repeatedly recently further already still just
+however then now has have had was is did does would will had separately privately publicly
+""".split())
+_TIME_PREPOSITIONS = frozenset({"on", "in", "last", "this", "late", "early", "earlier", "next", "on"})
+_NP_PREPOSITIONS = frozenset({"of", "for", "in", "at", "from", "with", "on", "to"})
+_INNER_NP_PREPOSITIONS = frozenset({"of", "for"})
+_DETERMINERS = frozenset("""
+the a an this these those his her their its our your my some many several such no any another other
+news media press local official earlier recent previous initial unconfirmed new
+""".split())
+_NAME_PARTICLES = frozenset({"de", "da", "di", "van", "von", "der", "den", "bin", "ibn", "al", "el", "le", "la", "du"})
+_BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "got", "gets"})
+_LOWER_MONTH_WORDS = frozenset({"may", "march"})
+_QUANTIFIERS = frozenset({"enough", "more", "most", "less", "fewer", "all", "both", "each", "every", "much"})
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "you"})
+_CUE_CLASSES = ("source", "say", "speech", "speech_to", "report")
+#: Cue classes whose verb can have a quoted fragment further on in its clause.
+_FRAGMENT_CLASSES = ("say", "speech", "speech_to")
+
+
+# --------------------------------------------------------------------------------------------
+# The word lists
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of ``resources/speech_verbs.txt``, by class (see the file's header)."""
+
+    say: frozenset[str]
+    speech: frozenset[str]
+    speech_to: frozenset[str]
+    report: frozenset[str]
+    source: frozenset[str]
+    title: frozenset[str]
+    nonperson: frozenset[str]
+    time: frozenset[str]
+
+    @property
+    def cues(self) -> frozenset[str]:
+        return self.say | self.speech | self.speech_to | self.report | self.source
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Return the speech verbs and the other word lists (read once, from ``speech_verbs.txt``).
+
+    Raises:
+        analysis.resources.ResourceMissingError: when the file is missing or has an unknown class.
+    """
+    classes: dict[str, set[str]] = {name: set() for name in Lexicon.__dataclass_fields__}
+    for line in resources.read_list(LEXICON_FILE):
+        name, _, entries = line.partition("\t")
+        if name not in classes:
+            raise resources.ResourceMissingError(
+                f"{LEXICON_FILE}: unknown class {name!r} in line {line!r} (expected one of {sorted(classes)})")
+        classes[name].update(e.strip() for e in entries.split(",") if e.strip())
+    return Lexicon(**{name: frozenset(values) for name, values in classes.items()})
+
+
+@functools.lru_cache(maxsize=1)
+def _cue_re() -> re.Pattern:
+    lex = lexicon()
+    alternatives = []
+    for form in sorted(lex.cues, key=len, reverse=True):
+        body = r"\s+".join(re.escape(part) for part in form.split())
+        if form in lex.source:  # "According to" opens sentences; verbs written capitalised are names
+            body = f"[{form[0].upper()}{form[0]}]" + body[1:]
+        alternatives.append(body)
+    return re.compile(r"(?<![\w'\u2019-])(?:" + "|".join(alternatives) + r")(?![\w'\u2019-])")
+
+
+# --------------------------------------------------------------------------------------------
+# Paragraphs rebuilt from the sentences table
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class _Cue:
+    start: int                 # paragraph-local offsets of the cue words
+    end: int
+    text: str
+    cls: str                   # say, speech, speech_to, report or source
+    sent: int                  # index of its sentence in the paragraph
+    first_tok: int
+    last_tok: int
+    phrase: tuple[int, int] | None = None   # the subject noun phrase (paragraph-local)
+    mode: str = ""             # before, after (speaker after the cue), inherit, relative
+    antecedent: tuple[int, int] | None = None  # the noun phrase a relative "who" stands for
+    used: bool = False
+
+
+@dataclass
+class _Para:
+    article_id: object
+    para_id: int
+    offset: int                # article offset of the paragraph's first character
+    text: str
+    sents: list[tuple[int, int, int]]        # (sent_id, local start, local end)
+    tokens: list[tuple[int, int, str]] = field(default_factory=list)
+    tok_starts: list[int] = field(default_factory=list)
+    tok_sent: list[int] = field(default_factory=list)
+    quoted: list[tuple[int, int]] = field(default_factory=list)  # paired quote contents
+    cues: list[_Cue] = field(default_factory=list)
+
+    def sentence_of(self, position: int) -> int:
+        starts = [s for _, s, _ in self.sents]
+        return max(0, bisect.bisect_right(starts, position) - 1)
+
+    def token_at(self, position: int) -> int:
+        """Index of the first token that starts at or after ``position``."""
+        return bisect.bisect_left(self.tok_starts, position)
+
+    def inside_quote(self, start: int, end: int) -> bool:
+        return any(qs <= start and end <= qe for qs, qe in self.quoted)
+
+
+def _build_paragraphs(article_sents: pd.DataFrame) -> list[_Para]:
+    paras = []
+    ordered = article_sents.sort_values("start", kind="stable")
+    for (article_id, para_id), group in ordered.groupby(["article_id", "para_id"], sort=False):
+        offset = int(group["start"].iloc[0])
+        pieces, position, sents = [], offset, []
+        for sent_id, text, start, end in zip(group["sent_id"], group["text"], group["start"], group["end"]):
+            start, end, text = int(start), int(end), str(text)
+            if start < position:  # overlapping rows: keep what has not been placed yet
+                text, start = text[position - start:], position
+            # Sentences of a paragraph are contiguous; the gaps between them are whitespace.
+            pieces.append(" " * (start - position))
+            pieces.append(text)
+            sents.append((int(sent_id), start - offset, end - offset))
+            position = max(position, end)
+        para = _Para(article_id, int(para_id), offset, "".join(pieces), sents)
+        for match in _TOKEN_RE.finditer(para.text):
+            para.tokens.append((match.start(), match.end(), match.group()))
+        para.tok_starts = [t[0] for t in para.tokens]
+        para.tok_sent = [para.sentence_of(t[0]) for t in para.tokens]
+        paras.append(para)
+    paras.sort(key=lambda p: p.offset)
+    return paras
+
+
+# --------------------------------------------------------------------------------------------
+# Quotation marks
+# --------------------------------------------------------------------------------------------
+
+def _mark_direction(text: str, start: int, end: int) -> str:
+    """``open``, ``close`` or ``either`` for the double quotation mark ``text[start:end]``."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    opens = (before in _OPEN_BEFORE or before in _QUOTE_CHARS) and not after.isspace()
+    closes = (after in _CLOSE_AFTER or after in _QUOTE_CHARS) and not before.isspace()
+    if opens and not closes:
+        return "open"
+    if closes and not opens:
+        return "close"
+    # Context cannot tell: the glyph's shape decides; a straight mark is decided by pairing.
+    mark = text[start:end]
+    if mark in _OPENING_GLYPHS or mark == "``":
+        return "open"
+    if mark in _CLOSING_GLYPHS:
+        return "close"
+    return "either"
+
+
+Mark = tuple[int, int]  # (start, end) of a quotation mark in a paragraph
+
+
+def _pair_marks(text: str) -> tuple[list[tuple[Mark, Mark]], Mark | None, Mark | None]:
+    """Pair the double quotation marks of one paragraph.
+
+    Returns:
+        ``(pairs, dangling, leading_close)``: ``pairs`` are (opening, closing) marks; ``dangling``
+        is an opening mark never closed (the quote may run on into the next paragraph);
+        ``leading_close`` is a closing mark met before any opening one. Every other unpaired mark is
+        dropped.
+    """
+    pairs: list[tuple[Mark, Mark]] = []
+    pending: Mark | None = None
+    leading_close: Mark | None = None
+    for match in _DOUBLE_MARK_RE.finditer(text):
+        mark = match.span()
+        direction = _mark_direction(text, *mark)
+        if pending is None:
+            if direction == "close":
+                if not pairs and leading_close is None:
+                    leading_close = mark
+                continue  # a closing mark with nothing open: skip it
+            pending = mark
+        elif direction == "open":
+            pending = mark  # a second opening mark: the first was never closed
+        else:
+            if mark[0] > pending[1]:
+                pairs.append((pending, mark))
+            pending = None
+    return pairs, pending, leading_close
+
+
+def _pair_single_marks(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Pair curly single quotes, conservatively: ``\u2018`` where a word starts, closed by the first
+    ``\u2019`` that ends a word and is not an apostrophe, outside any double-quoted span. The pairs
+    only count later when a speech verb stands right next to them."""
+    pairs = []
+    for match in _SINGLE_OPEN_RE.finditer(text):
+        i = match.start()
+        if any(s <= i < e for s, e in taken) or any(s <= i <= e for s, e in pairs):
+            continue
+        before = text[i - 1] if i > 0 else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if not (before in _OPEN_BEFORE or before in _DOUBLE_MARKS) or not after.isalnum():
+            continue
+        j = i + 1
+        while True:
+            j = text.find("\u2019", j)
+            if j < 0:
+                break
+            following = text[j + 1] if j + 1 < len(text) else " "
+            previous = text[j - 1]
+            # don't, Kremlin's: an apostrophe between letters; soldiers' lives: a plural possessive.
+            if following.isalnum() or (previous == "s" and following == " "):
+                j += 1
+                continue
+            if following in _CLOSE_AFTER or following in _DOUBLE_MARKS:
+                pairs.append((i, j))
+            break
+    return pairs
+
+
+@dataclass
+class _Quote:
+    """One quotation: one or more segments (several when it runs over paragraphs)."""
+
+    segments: list[tuple[int, int, int]]   # (paragraph index, local content start, local end)
+    open_mark: tuple[int, int, int]        # (paragraph index, start, end of the opening mark)
+    close_mark: tuple[int, int, int] | None  # the same for the closing mark; None when it never closes
+    single: bool = False
+    cue: tuple[int, _Cue] | None = None    # (paragraph index, cue)
+
+
+def _find_quotes(paras: list[_Para]) -> list[_Quote]:
+    found: list[_Quote] = []
+    running: _Quote | None = None  # a quote left open at the end of the previous paragraph
+    for index, para in enumerate(paras):
+        text = para.text
+        pairs, dangling, leading_close = _pair_marks(text)
+        first_open = pairs[0][0] if pairs else dangling
+        if running is not None:
+            if leading_close is not None and (first_open is None or leading_close[0] < first_open[0]):
+                # The open quote closes in this paragraph without a new opening mark.
+                running.segments.append((index, 0, leading_close[0]))
+                running.close_mark = (index, *leading_close)
+                found.append(running)
+                running = None
+            elif first_open is not None and first_open[0] == 0:
+                # News style: a quote that goes on opens each paragraph again and closes once.
+                if pairs:
+                    running.segments.append((index, first_open[1], pairs[0][1][0]))
+                    running.close_mark = (index, *pairs[0][1])
+                    found.append(running)
+                    running = None
+                    pairs = pairs[1:]
+                else:
+                    running.segments.append((index, first_open[1], len(text)))
+                    para.quoted.append((first_open[1], len(text)))
+                    continue
+            else:
+                found.append(running)  # never closed: kept only if a cue introduces it
+                running = None
+        for opening, closing in pairs:
+            para.quoted.append((opening[1], closing[0]))
+            found.append(_Quote([(index, opening[1], closing[0])], (index, *opening), (index, *closing)))
+        if dangling is not None and (not pairs or dangling[0] > pairs[-1][1][0]):
+            running = _Quote([(index, dangling[1], len(text))], (index, *dangling), None)
+        for open_at, close_at in _pair_single_marks(text, para.quoted):
+            found.append(_Quote([(index, open_at + 1, close_at)], (index, open_at, open_at + 1),
+                                (index, close_at, close_at + 1), single=True))
+    if running is not None:
+        found.append(running)
+    found.sort(key=lambda q: q.open_mark)
+    for quote in found:
+        if quote.close_mark is not None:
+            for index, start, end in quote.segments:
+                if (start, end) not in paras[index].quoted:
+                    paras[index].quoted.append((start, end))
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# Cues and their speakers
+# --------------------------------------------------------------------------------------------
+
+def _is_word(token: str) -> bool:
+    return token[:1].isalnum()
+
+
+def _capitalised(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def _time_word(token: str, lex: Lexicon) -> bool:
+    lower = token.lower()
+    if lower not in lex.time:
+        return token.isdigit() and len(token) <= 4
+    return token[:1].isupper() or lower not in _LOWER_MONTH_WORDS
+
+
+def _find_cues(para: _Para) -> None:
+    lex = lexicon()
+    for match in _cue_re().finditer(para.text):
+        start, end = match.span()
+        if para.inside_quote(start, end):
+            continue
+        form = " ".join(match.group().split())
+        lower = form.lower()
+        cls = next(name for name in _CUE_CLASSES if lower in getattr(lex, name))
+        first, last = para.token_at(start), para.token_at(end) - 1
+        sent = para.tok_sent[first]
+        previous = para.tokens[first - 1][2].lower() if first > 0 and para.tok_sent[first - 1] == sent else ""
+        following = para.tokens[last + 1][2].lower() if last + 1 < len(para.tokens) else ""
+        if cls != "source":
+            # "was told", "the reports", "of pledged delegates", "Ryan's comments", "reports of": a
+            # passive, a noun or an adjective, not someone speaking.
+            if previous in _BE_FORMS or previous in _DETERMINERS or previous in _QUANTIFIERS \
+                    or (previous.isdigit() and following.isalpha() and following not in resources.stopwords()) \
+                    or previous in _NP_PREPOSITIONS or previous in {"to", "across", "about", "into", "than"} \
+                    or previous.endswith(("'s", "\u2019s")) or following == "by" \
+                    or (following == "of" and form.endswith("s") and form != "says"):
+                continue
+            if following in lex.cues:
+                continue
+        para.cues.append(_Cue(start, end, form, cls, sent, first, last))
+    for cue in para.cues:
+        _cue_subject(para, cue)
+    # Coordinated and participle cues ("but said", ", adding") take the previous cue's speaker.
+    for i, cue in enumerate(para.cues):
+        if cue.mode == "inherit":
+            earlier = [c for c in para.cues[:i] if c.sent == cue.sent and c.phrase is not None]
+            if earlier:
+                cue.phrase, cue.antecedent = earlier[-1].phrase, earlier[-1].antecedent
+            else:
+                cue.phrase = _clause_subject(para, cue.sent)
+                if cue.phrase is None:
+                    cue.mode = ""
+
+
+def _cue_subject(para: _Para, cue: _Cue) -> None:
+    """Set ``cue.phrase`` (and ``cue.mode``) to the noun phrase that is the cue's subject."""
+    tokens = para.tokens
+    sent_first = para.token_at(para.sents[cue.sent][1])
+    previous = tokens[cue.first_tok - 1][2] if cue.first_tok > sent_first else None
+    if cue.cls == "source":
+        phrase = _phrase_after(para, cue.last_tok + 1, strict=False, source=True)
+        if phrase is not None:
+            cue.phrase, cue.mode = phrase, "after"
+        return
+    if cue.text.endswith("ing"):
+        # A participle speaks for the subject of its clause: "..., adding that ...".
+        if previous in {",", "and", "but", "while", "before", "after", "when", "by", "without"} or previous is None \
+                or previous in _QUOTE_CHARS:
+            cue.mode = "inherit"
+        return
+    if previous is None or previous in _QUOTE_CHARS or previous in {"\u2014", "\u2013", "-", ":"}:
+        # '"...," said John Kirby': right after a quote the speaker follows the verb.
+        phrase = _phrase_after(para, cue.last_tok + 1, strict=previous is None or previous not in _QUOTE_CHARS)
+        if phrase is not None:
+            cue.phrase, cue.mode = phrase, "after"
+        return
+    if previous == ",":
+        appositive = _appositive_subject(para, cue.first_tok - 1, sent_first)
+        if appositive is not None:
+            cue.phrase, cue.mode = appositive, "before"
+            return
+        phrase = _phrase_after(para, cue.last_tok + 1, strict=True)
+        if phrase is not None:
+            cue.phrase, cue.mode = phrase, "after"
+        return
+    k = _skip_back_adverbials(para, cue.first_tok - 1, sent_first)
+    if k < sent_first:
+        return
+    word = tokens[k][2]
+    if word.lower() in RELATIVE_PRONOUNS:
+        cue.phrase, cue.mode = (tokens[k][0], tokens[k][1]), "relative"
+        j = k - 1 if k - 1 >= sent_first and tokens[k - 1][2] == "," else k
+        start = _walk_back(para, j - 1, sent_first)
+        if start is not None:
+            cue.antecedent = (tokens[start][0], tokens[j - 1][1])
+        return
+    if word.lower() in {"and", "but"}:
+        # "I laughed and said": the subject of the verb before "and"; "told reporters that ...,
+        # but said": the speaker of the earlier cue.
+        verb = k - 1
+        if verb > sent_first and tokens[verb][2].islower() and tokens[verb][2] not in _BOUNDARY_WORDS \
+                and tokens[verb][2].endswith(("ed", "s")) and tokens[verb][2].lower() not in lexicon().cues:
+            j = _skip_back_adverbials(para, verb - 1, sent_first)
+            start = _walk_back(para, j, sent_first, limit=6) if j >= sent_first else None
+            if start is not None and (tokens[start][2].lower() in _SUBJECT_PRONOUNS
+                                      or any(_capitalised(t[2]) for t in tokens[start:j + 1])):
+                cue.phrase, cue.mode = (tokens[start][0], tokens[j][1]), "before"
+                return
+        cue.mode = "inherit"
+        return
+    start = _walk_back(para, k, sent_first)
+    if start is not None:
+        cue.phrase, cue.mode = (tokens[start][0], tokens[k][1]), "before"
+
+
+def _skip_back_adverbials(para: _Para, k: int, sent_first: int) -> int:
+    """Step back over adverbs, auxiliaries and a time phrase between a subject and its verb."""
+    lex = lexicon()
+    tokens = para.tokens
+    while k >= sent_first:
+        word = tokens[k][2]
+        if word in _ADVERBS or (word.islower() and word.endswith("ly") and len(word) > 4):
+            k -= 1
+            continue
+        # "Kirby on Monday said", "the ministry last week said", "the army on February 27 admitted"
+        j = k
+        while j >= sent_first and (_time_word(tokens[j][2], lex) or tokens[j][2] == ","):
+            j -= 1
+        if j < k and j >= sent_first and tokens[j][2].lower() in _TIME_PREPOSITIONS:
+            k = j - 1
+            continue
+        break
+    return k
+
+
+def _allowed_in_phrase(word: str, lex: Lexicon, first_in_sentence: bool) -> bool:
+    lower = word.lower().replace("\u2019", "'")
+    if not _is_word(word):
+        return False
+    if word.islower() or first_in_sentence:
+        if lower in _BOUNDARY_WORDS or lower in lex.cues:
+            return False
+    # "Now Bloomberg says", "In 2015 Trump said": a sentence's first word may be no part of its subject.
+    if first_in_sentence and lower in resources.stopwords() and lower not in _DETERMINERS \
+            and lower not in _SUBJECT_PRONOUNS:
+        return False
+    return True
+
+
+def _walk_back(para: _Para, k: int, sent_first: int, limit: int = 10) -> int | None:
+    """Index of the first token of the noun phrase that ends at token ``k``, or None."""
+    lex = lexicon()
+    tokens = para.tokens
+    start = None
+    j = k
+    while j >= sent_first and k - j < limit:
+        word = tokens[j][2]
+        if word == "." and j > sent_first and (tokens[j - 1][2].lower() in lex.title or len(tokens[j - 1][2]) == 1):
+            j -= 1  # the period of "Gen." or "J." inside a name
+            continue
+        if word == "and" and start is not None and j > sent_first and _capitalised(tokens[j - 1][2]) \
+                and _capitalised(tokens[start][2]):
+            j -= 1  # "Kyiv and Moscow said"
+            continue
+        if word == ")" and start is None:
+            opening = next((i for i in range(j - 1, max(sent_first, j - 8) - 1, -1) if tokens[i][2] == "("), None)
+            if opening is not None and opening > sent_first:
+                start = j  # "Sen. Richard J. Durbin (D-Ill.)": the parenthesis belongs to the name
+                j = opening - 1
+                continue
+        if not _allowed_in_phrase(word, lex, j == sent_first):
+            break
+        start = j
+        j -= 1
+    if start is None:
+        return None
+    # A noun phrase does not start with a preposition ("in Kyiv officials"): drop up to it.
+    while start <= k and tokens[start][2] in _NP_PREPOSITIONS:
+        start += 1
+    if start > k:
+        return None
+    # "At the town hall this week she said": a subject pronoun starts the subject; so does a
+    # determiner after a noun ("things the Republican candidate said"; not "head of the delegation").
+    for j in range(k, start, -1):
+        if tokens[j][2].lower() in _SUBJECT_PRONOUNS and tokens[j][2] != "US":
+            start = j
+            break
+        if tokens[j][2] in {"the", "a", "an"} and tokens[j - 1][2].islower() \
+                and tokens[j - 1][2] not in _NP_PREPOSITIONS and tokens[j - 1][2] not in _DETERMINERS \
+                and tokens[j - 1][2] not in _INNER_NP_PREPOSITIONS | {"and", "or"}:
+            start = j
+            break
+    words = [t[2] for t in tokens[start:k + 1] if _is_word(t[2])]
+    if not words:
+        return None
+    head = words[-1]
+    if head.islower() and len(words) == 1 and (head.endswith(("ed", "ing", "ly")) or head in _DETERMINERS):
+        return None
+    return start
+
+
+def _appositive_subject(para: _Para, comma: int, sent_first: int) -> tuple[int, int] | None:
+    """The subject around an appositive, appositive included: "Vladimir Medinsky, the head of the
+    delegation, said", "Hunter's chief of staff, Joe Kasper, told", "Valdez Anderson, who works in
+    Sacramento, said", "Mitch McConnell, R-Ky., said"."""
+    tokens = para.tokens
+    lex = lexicon()
+    j = comma - 1
+    relative = False
+    while j >= sent_first and comma - j <= 25 and tokens[j][2] != ",":
+        j -= 1
+    if j < sent_first or tokens[j][2] != "," or j == comma - 1:
+        return None
+    segment = [t[2] for t in tokens[j + 1:comma]]
+    first = segment[0]
+    relative = first.lower() in RELATIVE_PRONOUNS
+    participle = first.endswith("ing") and first.islower()
+    if not relative and not participle:
+        if len(segment) > 14:
+            return None
+        for word in segment:
+            if word in _QUOTE_CHARS or (word.islower() and (word in _BOUNDARY_WORDS - {"to"} or word in lex.cues)):
+                return None
+    elif any(word in _QUOTE_CHARS for word in segment):
+        return None
+    start = _walk_back(para, j - 1, sent_first)
+    if start is None:
+        return None
+    # Two appositives: "Mark Holden, chairman of the board, the network's funding arm, said".
+    if tokens[start][2].islower() and start - 1 > sent_first and tokens[start - 1][2] == ",":
+        earlier = _walk_back(para, start - 2, sent_first)
+        if earlier is not None and any(_capitalised(t[2]) for t in tokens[earlier:start - 1]):
+            start = earlier
+    if not any(_capitalised(t[2]) or t[2].lower() in PERSON_PRONOUNS for t in tokens[start:j]):
+        return None
+    names_in_segment = all(_capitalised(w) or not _is_word(w) for w in segment)
+    if participle:  # "Durbin, noting the size of the list, said": the participle is no part of the name
+        return tokens[start][0], tokens[j - 1][1]
+    if not (relative or names_in_segment or first.islower() or first.lower() in _DETERMINERS):
+        return None
+    return tokens[start][0], tokens[comma - 1][1]
+
+
+def _phrase_after(para: _Para, k: int, *, strict: bool, source: bool = False,
+                  limit: int = 10) -> tuple[int, int] | None:
+    """The noun phrase starting at token ``k``: "said John Kirby", "according to a U.S. official".
+
+    With ``strict``, the phrase must end the clause (a comma, a period, a dash or the sentence end),
+    so that "said the two sides agreed" is not read as "said [the two sides]". An appositive after
+    it is part of it ("said Robert Klein, chairman of the institute"). ``source`` lets the phrase
+    run on over prepositions ("according to people familiar with the plans").
+    """
+    lex = lexicon()
+    tokens = para.tokens
+    if k >= len(tokens):
+        return None
+    sent = para.tok_sent[k]
+    j = k
+    last = None
+    inner = _NP_PREPOSITIONS if source else _INNER_NP_PREPOSITIONS
+    while j < len(tokens) and para.tok_sent[j] == sent and j - k < (limit + 8 if source else limit):
+        word = tokens[j][2]
+        if word == "." and last is not None and (tokens[last][2].lower() in lex.title or len(tokens[last][2]) == 1) \
+                and j + 1 < len(tokens) and para.tok_sent[j + 1] == sent:
+            j += 1
+            continue
+        if word in _NP_PREPOSITIONS and word not in inner:
+            break
+        if not _allowed_in_phrase(word, lex, False) and not (source and word in inner):
+            break
+        last = j
+        j += 1
+    if last is None:
+        return None
+    while last > k and tokens[last][2] in _NP_PREPOSITIONS:
+        last -= 1
+    if strict:
+        if last - k >= 7:
+            return None
+        ends_clause = j >= len(tokens) or para.tok_sent[j] != sent or tokens[j][2] in {",", ".", ";", ":", "!", "?",
+                                                                                    "\u2014", "\u2013", "-", "("} \
+            or tokens[j][2] in _NP_PREPOSITIONS
+        if not ends_clause:
+            return None
+    # An appositive that runs to the end of the sentence: ", chairman of the institute."
+    if not source and j < len(tokens) and tokens[j][2] == "," and j + 1 < len(tokens) and para.tok_sent[j + 1] == sent:
+        first = tokens[j + 1][2]
+        if first.islower() and (first in _DETERMINERS or first in RELATIVE_PRONOUNS or first not in _BOUNDARY_WORDS) \
+                and first not in lex.cues and not first.endswith("ing"):
+            n = j + 1
+            while n < len(tokens) and para.tok_sent[n] == sent and tokens[n][2] not in {",", ".", ";", ":", "!", "?"} \
+                    and tokens[n][2] not in _QUOTE_CHARS and n - j <= 25:
+                n += 1
+            ends = n >= len(tokens) or para.tok_sent[n] != sent or tokens[n][2] in {".", "!", "?", ","}
+            if ends and n - 1 > j:
+                last = n - 1
+    return tokens[k][0], tokens[last][1]
+
+
+def _clause_subject(para: _Para, sent: int) -> tuple[int, int] | None:
+    """The subject of a sentence's main clause, for a participle with no earlier cue: "On Monday,
+    Washington adopted measures, saying ...". A pronoun, or a short phrase with a capitalised
+    word: "A spokesman for Mayor Frank G. Jackson of Cleveland"."""
+    tokens = para.tokens
+    first = para.token_at(para.sents[sent][1])
+    end = para.token_at(para.sents[sent][2])
+    starts = [first]
+    # After an opening adverbial ("On February 28,", "A month later,"), when it ends in a comma.
+    comma = next((j for j in range(first, min(end, first + 25)) if tokens[j][2] == ","), None)
+    if comma is not None and (tokens[first][2].lower() in _NP_PREPOSITIONS | _TIME_PREPOSITIONS
+                              or comma - first <= 5):
+        starts.insert(0, comma + 1)
+    for k in starts:
+        last = _subject_from(para, k, end)
+        if last is not None:
+            return tokens[k][0], tokens[last][1]
+    return None
+
+
+def _subject_from(para: _Para, k: int, end: int) -> int | None:
+    """The last token of a subject that starts at token ``k`` (before ``end``), or None."""
+    tokens = para.tokens
+    if k >= end:
+        return None
+    if tokens[k][2].lower() in _SUBJECT_PRONOUNS - {"it", "you"}:
+        return k
+    if True:
+        last, j = None, k
+        while j < end and j - k < 12:
+            word = tokens[j][2]
+            following = tokens[j + 1][2] if j + 1 < end else ""
+            if _capitalised(word) and not (j == k and word.lower() in _BOUNDARY_WORDS | _NP_PREPOSITIONS):
+                last = j
+            elif word == "." and last == j - 1:
+                pass
+            elif j == k and word.lower() in _DETERMINERS:
+                pass
+            elif word.islower() and word not in _BOUNDARY_WORDS and word not in lexicon().cues \
+                    and (tokens[j - 1][2].lower() in _DETERMINERS or _capitalised(following)):
+                last = j  # "A spokesman", "Republican presidential hopeful Sen. Ted Cruz"
+            elif word in {"of", "for"} and _capitalised(following):
+                pass
+            else:
+                break
+            j += 1
+        if last is not None and any(_capitalised(t[2]) and t[2].lower() not in _DETERMINERS
+                                    for t in tokens[k:last + 1]):
+            return last
+    return None
+
+
+def _colon_cue(para: _Para, open_at: int) -> _Cue | None:
+    """A short clause ending in a colon before a quote: 'the heckler yelled: "..."', 'President
+    Clinton released the following statement: "..."'. Its verb phrase is the cue."""
+    text = para.text
+    before = text[:open_at].rstrip()
+    if not before.endswith(":"):
+        return None
+    colon = len(before) - 1
+    sent = para.sentence_of(colon)
+    clause_start = para.sents[sent][1]
+    for mark in ",;\u2014":
+        clause_start = max(clause_start, text.rfind(mark, clause_start, colon) + 1)
+    tokens = para.tokens
+    first, last = para.token_at(clause_start), para.token_at(colon) - 1
+    if last <= first:
+        return None
+    subject_end = _subject_from(para, first, last)
+    if subject_end is None or subject_end >= last:
+        return None
+    verb = tokens[subject_end + 1:last + 1]
+    words = [t[2] for t in verb]
+    if not 1 <= len(words) <= 6 or not words[0].islower() or words[0] in _BOUNDARY_WORDS - {"has", "had", "have"} \
+            or not all(_is_word(w) for w in words):
+        return None
+    return _Cue(verb[0][0], verb[-1][1], text[verb[0][0]:verb[-1][1]], "colon", sent, subject_end + 1, last,
+                phrase=(tokens[first][0], tokens[subject_end][1]), mode="before")
+
+
+# --------------------------------------------------------------------------------------------
+# Direct quotes: which cue speaks them
+# --------------------------------------------------------------------------------------------
+
+def _skip(text: str, i: int, chars: str) -> int:
+    while i < len(text) and text[i] in chars:
+        i += 1
+    return i
+
+
+def _cue_after(para: _Para, close_end: int) -> _Cue | None:
+    """A cue right after a closing mark: '"...," Borrell said', '"...," said Borrell'."""
+    position = _skip(para.text, close_end, " ,\u00a0\n")
+    for cue in para.cues:
+        if cue.start < position:
+            continue
+        if cue.start > position + 120:
+            break
+        if cue.phrase is None:
+            continue
+        if cue.mode == "after" and cue.start == position:
+            return cue
+        if cue.mode in ("before", "relative") and cue.phrase[0] == position:
+            return cue
+    return None
+
+
+def _cue_before(para: _Para, open_at: int) -> _Cue | None:
+    """A cue right before an opening mark: 'X said: "..."', 'X said, "..."', 'X told reporters: "..."'."""
+    text = para.text
+    for cue in reversed(para.cues):
+        if cue.end > open_at or cue.phrase is None:
+            continue
+        anchor = cue.phrase[1] if cue.mode == "after" and cue.phrase[0] >= cue.end else cue.end
+        between = text[anchor:open_at]
+        if re.fullmatch(r"\s*(?:[,:]|that)?\s*", between):
+            return cue
+        # 'X said at a press conference: "..."', 'he said of Trump, "..."'
+        stripped = between.rstrip()
+        words = len(stripped.split())
+        if stripped.endswith((":", ",")) and (words <= 8 if stripped.endswith(":") else words <= 4) \
+                and not re.search(r"[.!?;\"\u201c\u201d]", between) \
+                and not any(w in _BOUNDARY_WORDS for w in between.lower().split()):
+            return cue
+        return None
+    return None
+
+
+def _cue_in_sentence(para: _Para, open_at: int, close_at: int) -> _Cue | None:
+    """A verb of saying earlier in the quote's sentence (else later): a quoted fragment."""
+    sent = para.sentence_of(open_at)
+    before = [c for c in para.cues if c.sent == sent and c.end <= open_at and c.cls in _FRAGMENT_CLASSES
+              and c.phrase is not None]
+    if before:
+        return before[-1]
+    close_sent = para.sentence_of(close_at)
+    after = [c for c in para.cues if c.sent == close_sent and c.start > close_at and c.cls in _FRAGMENT_CLASSES
+             and c.phrase is not None]
+    return after[0] if after else None
+
+
+def _assign_cues(paras: list[_Para], found: list[_Quote]) -> list[_Quote]:
+    kept: list[_Quote] = []
+    for quote in found:
+        first_para, open_at, _ = quote.open_mark
+        cue = None
+        if quote.close_mark is not None:
+            last_para, close_at, close_end = quote.close_mark
+            cue = _cue_after(paras[last_para], close_end)
+            where = last_para
+            if cue is None:
+                cue, where = _cue_before(paras[first_para], open_at), first_para
+            if cue is None and not quote.single:
+                cue, where = _colon_cue(paras[first_para], open_at), first_para
+            if cue is None and not quote.single and len(quote.segments) == 1:
+                cue, where = _cue_in_sentence(paras[first_para], open_at, close_at), first_para
+            if cue is None and not quote.single:
+                cue, where = _inherited_cue(paras, kept, quote)
+        else:
+            # A quote that never closes counts only when a cue introduces it: 'He said: "...'.
+            cue, where = _cue_before(paras[first_para], open_at) or _colon_cue(paras[first_para], open_at), first_para
+            if cue is not None and not paras[first_para].text[:open_at].rstrip().endswith(":"):
+                cue = None
+        if cue is None:
+            continue
+        cue.used = True
+        quote.cue = (where, cue)
+        kept.append(quote)
+    return kept
+
+
+def _inherited_cue(paras: list[_Para], kept: list[_Quote], quote: _Quote) -> tuple[_Cue | None, int]:
+    """'"A," he said. "B."': B is his too. So is a quote opening a paragraph after 'He said:'."""
+    index, open_at, _ = quote.open_mark
+    para = paras[index]
+    sent = para.sentence_of(open_at)
+    starts_sentence = not para.text[para.sents[sent][1]:open_at].strip()
+    if kept and starts_sentence:
+        previous = kept[-1]
+        if previous.close_mark is not None and previous.close_mark[0] == index and previous.cue is not None:
+            between = para.text[previous.close_mark[2]:open_at]
+            cue_para, cue = previous.cue[0], previous.cue[1]
+            if not _DOUBLE_MARK_RE.search(between) and cue_para == index and cue.sent >= sent - 1:
+                return cue, cue_para
+    if open_at == 0 and index > 0:
+        earlier = paras[index - 1]
+        if earlier.text.rstrip().endswith(":") and earlier.cues:
+            cue = earlier.cues[-1]
+            if cue.phrase is not None and cue.sent == len(earlier.sents) - 1:
+                return cue, index - 1
+    return None, index
+
+
+# --------------------------------------------------------------------------------------------
+# Indirect speech
+# --------------------------------------------------------------------------------------------
+
+def _content_end(para: _Para, start: int, sent: int, cue: _Cue) -> int:
+    """Where reported speech that starts at ``start`` ends: the sentence end, a dash, ', but',
+    ', according to', or the next coordinated verb of saying ('..., adding', 'but he said')."""
+    text = para.text
+    end = para.sents[sent][2]
+    match = _DASH_RE.search(text, start, end)
+    if match:
+        end = min(end, match.start())
+    match = _CONTENT_STOP_RE.search(text, start, end)
+    if match:
+        end = min(end, match.end("mark") if match.group("mark") else match.start())
+    for other in para.cues:
+        if other.sent != sent or other.start <= cue.end or other.start >= end:
+            continue
+        clause_start = other.start if other.mode in ("inherit", "") or other.phrase is None else \
+            min(other.start, other.phrase[0])
+        head = text[start:clause_start]
+        match = _COORDINATION_RE.search(head)
+        if match and (other.mode == "inherit" or match.group().strip(" ,")):
+            end = min(end, start + match.start())
+            break
+    while end > start and text[end - 1] in _TRAILING_PUNCT:
+        end -= 1
+    return end
+
+
+def _content_after(para: _Para, cue: _Cue) -> tuple[int, int] | None:
+    """Reported speech after its cue: 'said (that) ...', 'told reporters (on Monday) that ...'."""
+    tokens = para.tokens
+    k = cue.last_tok + 1
+    if cue.mode == "after" and cue.phrase is not None:
+        k = para.token_at(cue.phrase[1])
+    if k >= len(tokens) or para.tok_sent[k] != cue.sent:
+        return None
+    start = None
+    lex = lexicon()
+    for j in range(k, min(len(tokens), k + 7)):
+        word = tokens[j][2]
+        if para.tok_sent[j] != cue.sent:
+            break
+        if word == "that":
+            start = tokens[j][0]
+            break
+        if not _is_word(word) or word.lower() in _BOUNDARY_WORDS or word.lower() in lex.cues:
+            break
+    if start is None:
+        first = tokens[k][2]
+        # Reported speech without "that" only after verbs of saying: "the army confirmed the
+        # attack" reports an event, and "confirmed numbers" is no verb at all.
+        if cue.cls != "say" or not _is_word(first) or first in _NP_PREPOSITIONS \
+                or first in {"to", "by", "so", "as", "yes", "no", "nothing", "goodbye", "thank", "thanks"}:
+            return None
+        start = tokens[k][0]
+    end = _content_end(para, start, cue.sent, cue)
+    if len(_TOKEN_RE.findall(para.text[start:end])) < 3:
+        return None
+    return start, end
+
+
+def _content_before(para: _Para, cue: _Cue) -> tuple[int, int] | None:
+    """Reported speech before its cue: '..., the White House said.', '..., according to X.'."""
+    text = para.text
+    clause_start = cue.start if cue.mode == "after" or cue.phrase is None else min(cue.start, cue.phrase[0])
+    head = text[:clause_start].rstrip()
+    if not head.endswith(",") and cue.cls != "source":
+        return None
+    if not head.endswith(","):
+        head += ","  # "... leads by 271 delegates according to a count by AP": cut as if at a comma
+    if cue.mode == "relative":
+        return None  # "..., who said": what comes before is the writer's, not the speaker's
+    if cue.cls != "source":
+        # Only a short adverbial may follow the cue ("said in a statement", "told reporters"),
+        # not an object or a complement ("claimed victory", "said that").
+        tail_from = cue.phrase[1] if cue.mode == "after" and cue.phrase is not None else cue.end
+        tail = text[tail_from:para.sents[cue.sent][2]]
+        tail_words = [w for w in _TOKEN_RE.findall(tail) if _is_word(w)]
+        if len(tail_words) > 10 or "that" in tail_words or _DOUBLE_MARK_RE.search(tail):
+            return None
+        lead = tail.lstrip()[:1]
+        if tail_words and lead not in {",", ".", ";", ":", "!", "?", "("} and cue.cls != "speech_to" \
+                and tail_words[0] not in _NP_PREPOSITIONS | {"during", "after", "before", "when", "as", "via",
+                                                            "last", "this", "yesterday", "today", "earlier"} \
+                and not _time_word(tail_words[0], lexicon()):
+            return None
+    start = para.sents[cue.sent][1]
+    # Never reach back over an earlier cue of the same sentence, or over a direct quote.
+    for other in para.cues:
+        if other.sent == cue.sent and other is not cue and other.end <= clause_start and other.phrase is not None:
+            start = max(start, other.end)
+    for qs, qe in para.quoted:
+        if qe + 1 <= clause_start and qe + 1 > start:
+            start = qe + 1
+    start = _skip(text, start, " ,\"\u201d\u201c:")
+    end = len(head) - 1
+    while end > start and text[end - 1] in _TRAILING_PUNCT:
+        end -= 1
+    if len(_TOKEN_RE.findall(text[start:end])) < 3:
+        return None
+    return start, end
+
+
+def _indirect(para: _Para, cue: _Cue) -> tuple[int, int] | None:
+    if cue.phrase is None or cue.used:
+        return None
+    if cue.cls == "source":
+        opening = para.text[para.sents[cue.sent][1]:cue.start].strip(" \"\u201c")
+        if not opening or opening.endswith((":", ";", "\u2014", "--")):  # "According to X, ..."
+            comma = para.text.find(",", cue.phrase[1], para.sents[cue.sent][2])
+            if comma < 0:
+                return None
+            start = _skip(para.text, comma + 1, " ")
+            end = _content_end(para, start, cue.sent, cue)
+            return (start, end) if len(_TOKEN_RE.findall(para.text[start:end])) >= 3 else None
+        return _content_before(para, cue)
+    return _content_after(para, cue) or _content_before(para, cue)
+
+
+# --------------------------------------------------------------------------------------------
+# Speakers: the name in the phrase, pronouns resolved
+# --------------------------------------------------------------------------------------------
+
+def _name_in_phrase(text: str, start: int, end: int) -> tuple[int, int]:
+    """The name at the end of a noun phrase, titles dropped: 'Pentagon spokesman John Kirby' ->
+    'John Kirby', 'U.S. President Joe Biden' -> 'Joe Biden'. Without a name, the whole phrase."""
+    # "Vladimir Medinsky, the head of the delegation": the name before the appositive, else a name
+    # that is the appositive ("Hunter's chief of staff, Joe Kasper").
+    if "," in text[start:end]:
+        parts, position = [], start
+        for piece in text[start:end].split(","):
+            lead = len(piece) - len(piece.lstrip())
+            parts.append((position + lead, position + len(piece.rstrip())))
+            position += len(piece) + 1
+        for part_start, part_end in parts:
+            if part_end > part_start:
+                found = _name_in_phrase(text, part_start, part_end)
+                if found != (part_start, part_end) or _capitalised(text[part_start:part_end].split()[-1]):
+                    return found
+        return parts[0] if parts[0][1] > parts[0][0] else (start, end)
+    lex = lexicon()
+    if text[start:end].endswith(")") and "(" in text[start:end]:  # "Richard J. Durbin (D-Ill.)"
+        inner_end = text.rfind("(", start, end)
+        while inner_end > start and text[inner_end - 1].isspace():
+            inner_end -= 1
+        if inner_end > start:
+            return _name_in_phrase(text, start, inner_end)
+    tokens = [(m.start() + start, m.end() + start, m.group()) for m in _TOKEN_RE.finditer(text[start:end])]
+    words = [t for t in tokens if t[2] != "."]
+    if not words or not _capitalised(words[-1][2]):
+        return start, end
+    run = []
+    for token in reversed(words):
+        if _capitalised(token[2]) or (token[2].lower() in _NAME_PARTICLES and run):
+            run.append(token)
+        else:
+            break
+    run.reverse()
+    while run and run[0][2].lower() in _NAME_PARTICLES:
+        run.pop(0)
+    # Drop the titles in front of the name; keep them if nothing would be left.
+    cut = max((i for i, t in enumerate(run) if t[2].lower().rstrip(".") in lex.title), default=-1)
+    if 0 <= cut < len(run) - 1:
+        run = run[cut + 1:]
+    if run and run[0][2] in {"The", "A", "An"}:
+        run = run[1:]
+    if not run:
+        return start, end
+    return run[0][0], run[-1][1]
+
+
+_NAME_RUN_RE = re.compile(r"(?<![\w'\u2019.-])(?:[A-Z][\w'\u2019-]*\.?|(?:[A-Z]\.){2,})"
+                          r"(?:\s+(?:(?:de|da|van|von|bin|al|el|der|den)\s+)?(?:[A-Z][\w'\u2019-]*\.?|(?:[A-Z]\.){2,}))*")
+
+
+def _person_like(words: list[str], lex: Lexicon) -> bool:
+    return all(w.lower().rstrip(".") not in lex.nonperson and w.lower().rstrip(".") not in lex.time
+               and not (w.isupper() and len(w.rstrip(".")) > 1) for w in words)
+
+
+def _name_candidates(paras: list[_Para], named: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Person-like names in an article, in text order, as (article start, end, name).
+
+    A name is a run of 2 to 4 capitalised words (titles in front dropped) that has no word of an
+    organisation, place or date; a single capitalised word right after a title ("President
+    Zelenskiy"); or a name already seen as a speaker, or as the last word of a longer name.
+    Words inside quotation marks are skipped: a name someone quotes is rarely who is speaking.
+    """
+    lex = lexicon()
+    found: list[tuple[int, int, str]] = []
+    known: set[str] = {name for _, _, name in named}
+    for para in paras:
+        sentence_starts = {s for _, s, _ in para.sents}
+        for match in _NAME_RUN_RE.finditer(para.text):
+            start, end = match.span()
+            if para.inside_quote(start, end):
+                continue
+            words = match.group().split()
+            offsets = [(m.start() + start, m.group()) for m in re.finditer(r"\S+", match.group())]
+            title_before = False
+            previous_word = re.search(r"(\S+)\s*$", para.text[:start])
+            if previous_word and previous_word.group(1).lower().rstrip(".") in lex.title:
+                title_before = True
+            # Titles in front are not the name; neither is a sentence's first word when it is a stopword.
+            while offsets and (offsets[0][1].lower().rstrip(".") in lex.title
+                               or (offsets[0][0] in sentence_starts
+                                   and offsets[0][1].lower() in resources.stopwords())):
+                if offsets[0][1].lower().rstrip(".") in lex.title:
+                    title_before = True
+                offsets.pop(0)
+            words = [w for _, w in offsets]
+            if not words or not _person_like(words, lex):
+                continue
+            name_start = offsets[0][0]
+            name = para.text[name_start:end].rstrip(".")
+            if 2 <= len(words) <= 4 or (len(words) == 1 and (title_before or name in known)):
+                found.append((para.offset + name_start, para.offset + name_start + len(name), name))
+                known.add(name)
+                if len(words) >= 2:
+                    known.add(words[-1].rstrip("."))
+    # A surname alone counts once its full name has been seen.
+    for para in paras:
+        for match in _NAME_RUN_RE.finditer(para.text):
+            word = match.group()
+            if " " not in word and word in known and not para.inside_quote(*match.span()):
+                found.append((para.offset + match.start(), para.offset + match.end(), word))
+    found = sorted(set(found))
+    return found
+
+
+def _text_getter(article_sents: pd.DataFrame):
+    starts = article_sents["start"].astype(int).tolist()
+    ends = article_sents["end"].astype(int).tolist()
+    texts = article_sents["text"].astype(str).tolist()
+    order = sorted(range(len(starts)), key=starts.__getitem__)
+    starts = [starts[i] for i in order]
+    ends = [ends[i] for i in order]
+    texts = [texts[i] for i in order]
+
+    def get(start: int, end: int) -> str | None:
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and end <= ends[i]:
+            return texts[i][start - starts[i]:end - starts[i]]
+        return None
+
+    return get
+
+
+# --------------------------------------------------------------------------------------------
+# The table
+# --------------------------------------------------------------------------------------------
+
+def _select(sents: pd.DataFrame, roles) -> pd.DataFrame:
+    if roles is None:
+        return sents
+    if isinstance(roles, str):
+        roles = (roles,)
+    return sents[sents["role"].isin(list(roles))]
+
+
+def _require_columns(frame: pd.DataFrame, needed: Sequence[str], caller: str) -> None:
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise KeyError(f"{caller}() needs the columns {missing}, which this table lacks "
+                       f"(it has {list(frame.columns)})")
+
+
+def quotes(
+    sents: pd.DataFrame,
+    *,
+    mentions: pd.DataFrame | None = None,
+    roles: Sequence[str] | None = ("body",),
+) -> pd.DataFrame:
+    """Find direct quotations and indirect speech, with their speakers and speech verbs.
+
+    Args:
+        sents: the sentences table from :func:`analysis.sentences`.
+        mentions: an actor-mentions table (``article_id``, ``start``, ``end``, ``actor_id``,
+            ``actor_type``; ``surface`` is used when present). When given, a speaker gets the
+            ``actor_id`` of the mention it overlaps, and "he"/"she" the last person mentioned before
+            it ("they"/"it": the last actor that is not a person). Without it, ``speaker_actor_id``
+            is None and "he"/"she" become the last person-like name before them in the article.
+        roles: paragraph roles to read (default body only; ``None`` reads every sentence).
+
+    Returns:
+        A DataFrame, one row per quotation (a quote interrupted by its speaker, '"A," X said, "B"',
+        is two rows with the same cue; one that runs over paragraphs is one row per paragraph):
+        ``article_id``; ``sent_id`` (the sentence where the quote starts; for indirect speech, the
+        sentence of the cue); ``speaker`` (the name where there is one, titles dropped, else the
+        noun phrase: "John Kirby", "the White House", "witnesses"); ``speaker_actor_id`` (None
+        without ``mentions``); ``cue`` (the speech verb: "said", "told", "according to");
+        ``quote`` (the quoted words, without the quotation marks; for indirect speech the reported
+        clause, "that ..." included); ``kind`` (direct / indirect); ``start``, ``end`` (the quote's
+        article offsets); ``speaker_start``, ``speaker_end`` (where ``speaker`` is written - for a
+        resolved pronoun, the earlier name); ``cue_start``, ``cue_end``; ``speaker_resolved_from``
+        (the pronoun a speaker was resolved from, else None); ``speaker_phrase`` with
+        ``speaker_phrase_start``, ``speaker_phrase_end`` (the subject as written at the cue: "Pentagon
+        spokesman John Kirby", "he"); and ``para_id``.
+
+    >>> q = quotes(sents)                                                 # doctest: +SKIP
+    >>> q.loc[q.kind == "direct", ["speaker", "quote"]]                   # doctest: +SKIP
+    """
+    _require_columns(sents, ("article_id", "para_id", "sent_id", "role", "text", "start", "end"), "quotes")
+    if mentions is not None:
+        _require_columns(mentions, ("article_id", "start", "end", "actor_id", "actor_type"), "quotes")
+    selected = _select(sents, roles)
+    rows: list[tuple] = []
+    by_article = {key: frame for key, frame in sents.groupby("article_id", sort=False)} if len(selected) else {}
+    mention_groups = ({key: frame.sort_values("start") for key, frame in mentions.groupby("article_id", sort=False)}
+                      if mentions is not None and len(mentions) else {})
+    for article_id, article_sents in selected.groupby("article_id", sort=False):
+        rows.extend(_article_quotes(article_sents, by_article[article_id], mention_groups.get(article_id),
+                                    with_mentions=mentions is not None))
+    frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+    for column in ("speaker_actor_id", "speaker_resolved_from"):
+        # Object columns, so that "no value" stays None (pandas would make a string column's None NaN).
+        frame[column] = pd.Series([row[QUOTE_COLUMNS.index(column)] for row in rows], dtype=object)
+    for column in ("sent_id", "start", "end", "speaker_start", "speaker_end", "cue_start", "cue_end",
+                   "speaker_phrase_start", "speaker_phrase_end", "para_id"):
+        frame[column] = frame[column].astype("int64")
+    return frame.sort_values(["article_id", "start", "cue_start"], kind="stable").reset_index(drop=True) \
+        if len(frame) else frame
+
+
+@dataclass
+class _Row:
+    para: _Para
+    sent_id: int
+    cue: _Cue
+    start: int           # article offsets of the content
+    end: int
+    kind: str
+    text: str            # the content, from the rebuilt paragraph
+    para_id: int         # the paragraph of the content (not always the cue's)
+
+
+def _article_quotes(article_sents: pd.DataFrame, all_sents: pd.DataFrame, article_mentions, *,
+                    with_mentions: bool) -> list[tuple]:
+    paras = _build_paragraphs(article_sents)
+    found = _find_quotes(paras)
+    for para in paras:
+        _find_cues(para)
+    direct = _assign_cues(paras, found)
+    items: list[_Row] = []
+    for quote in direct:
+        cue_para_index, cue = quote.cue
+        for index, start, end in quote.segments:
+            para = paras[index]
+            while start < end and para.text[start].isspace():
+                start += 1
+            while end > start and para.text[end - 1].isspace():
+                end -= 1
+            if start >= end:
+                continue
+            items.append(_Row(paras[cue_para_index], para.sents[para.sentence_of(start)][0], cue,
+                              para.offset + start, para.offset + end, "direct", para.text[start:end], para.para_id))
+    for para in paras:
+        for cue in para.cues:
+            span = _indirect(para, cue)
+            if span is not None:
+                items.append(_Row(para, para.sents[cue.sent][0], cue, para.offset + span[0], para.offset + span[1],
+                                  "indirect", para.text[span[0]:span[1]], para.para_id))
+    if not items:
+        return []
+    get_text = _text_getter(all_sents)
+    quoted = [(p.offset + s, p.offset + e) for p in paras for s, e in p.quoted]
+    named = []
+    for item in items:
+        phrase = _speaker_phrase(item)
+        if phrase is None:
+            continue
+        start, end = phrase
+        text = item.para.text[start - item.para.offset:end - item.para.offset]
+        if text.lower() not in _SUBJECT_PRONOUNS | RELATIVE_PRONOUNS and _capitalised(text):
+            s, e = _name_in_phrase(item.para.text, start - item.para.offset, end - item.para.offset)
+            name = item.para.text[s:e]
+            if len(name.split()) <= 4 and _person_like(name.split(), lexicon()):
+                named.append((item.para.offset + s, item.para.offset + e, name))
+    candidates = None if with_mentions else _name_candidates(paras, named)
+    rows = []
+    for item in items:
+        row = _speaker_row(item, article_mentions, candidates, quoted, get_text)
+        if row is None:
+            continue
+        para, cue = item.para, item.cue
+        speaker, speaker_start, speaker_end, actor_id, resolved_from, phrase_text, phrase_start, phrase_end = row
+        rows.append((
+            para.article_id, item.sent_id, speaker, actor_id, cue.text, item.text, item.kind, item.start, item.end,
+            speaker_start, speaker_end, para.offset + cue.start, para.offset + cue.end, resolved_from, phrase_text,
+            phrase_start, phrase_end, item.para_id,
+        ))
+    return rows
+
+
+def _speaker_phrase(item: _Row) -> tuple[int, int] | None:
+    if item.cue.phrase is None:
+        return None
+    return item.para.offset + item.cue.phrase[0], item.para.offset + item.cue.phrase[1]
+
+
+def _speaker_row(item: _Row, article_mentions, candidates, quoted, get_text):
+    """(speaker, start, end, actor_id, resolved_from, phrase, phrase_start, phrase_end) or None."""
+    para, cue = item.para, item.cue
+    phrase = _speaker_phrase(item)
+    if phrase is None:
+        return None
+    phrase_start, phrase_end = phrase
+    phrase_text = para.text[phrase_start - para.offset:phrase_end - para.offset]
+    lower = phrase_text.lower()
+    resolved_from = None
+    if lower in RELATIVE_PRONOUNS and cue.antecedent is not None:
+        resolved_from = phrase_text
+        s, e = _name_in_phrase(para.text, *cue.antecedent)
+        start, end = para.offset + s, para.offset + e
+    elif lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        start, end = phrase_start, phrase_end
+    else:
+        s, e = _name_in_phrase(para.text, cue.phrase[0], cue.phrase[1])
+        start, end = para.offset + s, para.offset + e
+    speaker = para.text[start - para.offset:end - para.offset]
+    actor_id = None
+    if candidates is None:  # a mentions table was given
+        if lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
+            wanted_person = lower in PERSON_PRONOUNS
+            mention = _last_mention_before(article_mentions, phrase_start, quoted, person=wanted_person)
+            if mention is not None:
+                resolved_from = phrase_text
+                start, end = int(mention["start"]), int(mention["end"])
+                surface = mention.get("surface") if hasattr(mention, "get") else None
+                speaker = surface if isinstance(surface, str) and surface else (get_text(start, end)
+                                                                                or str(mention.get("actor", "")))
+                actor_id = mention["actor_id"]
+        else:
+            mention = _overlapping_mention(article_mentions, start, end, phrase_start, phrase_end)
+            if mention is not None:
+                actor_id = mention["actor_id"]
+    elif lower in PERSON_PRONOUNS:
+        earlier = [c for c in candidates if c[1] <= phrase_start]
+        if earlier:
+            start, end, speaker = earlier[-1]
+            resolved_from = phrase_text
+    return speaker, start, end, actor_id, resolved_from, phrase_text, phrase_start, phrase_end
+
+
+def _last_mention_before(article_mentions, position: int, quoted, *, person: bool):
+    if article_mentions is None or not len(article_mentions):
+        return None
+    frame = article_mentions[article_mentions["end"] <= position]
+    is_person = frame["actor_type"] == "person"
+    frame = frame[is_person] if person else frame[~is_person]
+    for _, mention in frame.iloc[::-1].iterrows():
+        if not any(qs <= mention["start"] and mention["end"] <= qe for qs, qe in quoted):
+            return mention
+    return None
+
+
+def _overlapping_mention(article_mentions, start: int, end: int, phrase_start: int, phrase_end: int):
+    if article_mentions is None or not len(article_mentions):
+        return None
+    for lo, hi in ((start, end), (phrase_start, phrase_end)):
+        frame = article_mentions[(article_mentions["start"] < hi) & (article_mentions["end"] > lo)]
+        if len(frame):
+            # The head of a phrase is at its end: "Ukraine's foreign ministry" is the ministry.
+            return frame.sort_values(["end", "start"]).iloc[-1]
+    return None
