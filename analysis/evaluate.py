@@ -3,6 +3,11 @@
     python -m analysis.evaluate target-sentiment FILE.jsonl [--split heldout|train|all]
     python -m analysis.evaluate sentence-sentiment FILE.tsv
     python -m analysis.evaluate ner FILE.conll
+    python -m analysis.evaluate quotes DIR
+
+``quotes`` runs :func:`analysis.quotes.quotes` on every document of a PolNeAR folder (brat
+``.ann`` files beside their ``.txt``) and scores content and source spans (see
+:mod:`analysis.evaluate_quotes`).
 
 ``ner`` tags a CoNLL-2003-format file (token first, tag last) and prints exact-span precision,
 recall and F1 per type, for PER+ORG+LOC together and overall, and the tagging speed.
@@ -255,8 +260,14 @@ def main(argv: list[str] | None = None) -> int:
     sentence.add_argument("file")
     ner = commands.add_parser("ner", help="precision, recall and F1 per name type on a CoNLL-format file")
     ner.add_argument("file")
+    quotes = commands.add_parser("quotes", help="source and content spans against PolNeAR brat files")
+    quotes.add_argument("directory")
     args = parser.parse_args(argv)
     try:
+        if args.task == "quotes":
+            from analysis import evaluate_quotes
+
+            return evaluate_quotes.main([args.directory])
         if args.task == "ner":
             result = evaluate_ner(args.file)
             print(f"{result['sentences']:,} sentences, {result['tokens']:,} tokens, "

@@ -12,10 +12,11 @@ sentence (X said the talks "went well"). News style lets a quotation run on into
 with an opening mark and no closing one; such paragraphs are joined to the quote that closes later.
 
 Speakers are noun phrases found with rules, not a parser: the words before the verb up to a clause
-boundary, an appositive skipped ("Vladimir Medinsky, the head of the delegation, said"), or the
-words after it ("said John Kirby"). ``speaker`` is the name where there is one (titles dropped);
-a pronoun is resolved to an earlier person, through an actor-mentions table when one is given,
-else to the last earlier person-like name in the article.
+boundary, an appositive included ("Vladimir Medinsky, the head of the delegation, said"), or the
+words after it ("said John Kirby"). That phrase is ``speaker_phrase``; ``speaker`` is the name in
+it where there is one, titles dropped ("Vladimir Medinsky"). A pronoun is resolved to an earlier
+person, through an actor-mentions table when one is given, else to the last earlier person-like
+name in the article.
 
 The verbs and the other word lists are data: ``analysis/resources/speech_verbs.txt``.
 
@@ -78,10 +79,10 @@ here what how why whether said says say cannot can't won't don't doesn't didn't 
 shouldn't isn't wasn't aren't weren't hasn't haven't hadn't
 """.split())
 _ADVERBS = frozenset("""
-also later earlier previously again once reportedly repeatedly recently further already still just
+also later earlier previously again once reportedly repeatedly recently further already still just here
 however then now has have had was is did does would will had separately privately publicly
 """.split())
-_TIME_PREPOSITIONS = frozenset({"on", "in", "last", "this", "late", "early", "earlier", "next", "on"})
+_TIME_PREPOSITIONS = frozenset({"on", "in", "last", "this", "late", "early", "earlier", "next"})
 _NP_PREPOSITIONS = frozenset({"of", "for", "in", "at", "from", "with", "on", "to"})
 _INNER_NP_PREPOSITIONS = frozenset({"of", "for"})
 _DETERMINERS = frozenset("""
@@ -158,7 +159,7 @@ class _Cue:
     start: int                 # paragraph-local offsets of the cue words
     end: int
     text: str
-    cls: str                   # say, speech, speech_to, report or source
+    cls: str                   # say, speech, speech_to, report, source; colon for 'X verb: "..."'
     sent: int                  # index of its sentence in the paragraph
     first_tok: int
     last_tok: int
@@ -180,10 +181,11 @@ class _Para:
     tok_sent: list[int] = field(default_factory=list)
     quoted: list[tuple[int, int]] = field(default_factory=list)  # paired quote contents
     cues: list[_Cue] = field(default_factory=list)
+    sent_starts: list[int] = field(default_factory=list)
 
     def sentence_of(self, position: int) -> int:
-        starts = [s for _, s, _ in self.sents]
-        return max(0, bisect.bisect_right(starts, position) - 1)
+        """Index (in ``sents``) of the sentence that holds ``position``."""
+        return max(0, bisect.bisect_right(self.sent_starts, position) - 1)
 
     def token_at(self, position: int) -> int:
         """Index of the first token that starts at or after ``position``."""
@@ -200,7 +202,11 @@ def _build_paragraphs(article_sents: pd.DataFrame) -> list[_Para]:
         offset = int(group["start"].iloc[0])
         pieces, position, sents = [], offset, []
         for sent_id, text, start, end in zip(group["sent_id"], group["text"], group["start"], group["end"]):
-            start, end, text = int(start), int(end), str(text)
+            start, end = int(start), int(end)
+            # A text that does not fit its offsets (a hand-edited table) is cut or padded to fit them.
+            text = (text if isinstance(text, str) else "")[:end - start].ljust(end - start)
+            if end <= position:
+                continue  # a row that overlaps the previous one entirely
             if start < position:  # overlapping rows: keep what has not been placed yet
                 text, start = text[position - start:], position
             # Sentences of a paragraph are contiguous; the gaps between them are whitespace.
@@ -209,6 +215,7 @@ def _build_paragraphs(article_sents: pd.DataFrame) -> list[_Para]:
             sents.append((int(sent_id), start - offset, end - offset))
             position = max(position, end)
         para = _Para(article_id, int(para_id), offset, "".join(pieces), sents)
+        para.sent_starts = [start for _, start, _ in sents]
         for match in _TOKEN_RE.finditer(para.text):
             para.tokens.append((match.start(), match.end(), match.group()))
         para.tok_starts = [t[0] for t in para.tokens]
@@ -582,21 +589,25 @@ def _appositive_subject(para: _Para, comma: int, sent_first: int) -> tuple[int, 
         return None
     segment = [t[2] for t in tokens[j + 1:comma]]
     first = segment[0]
-    relative = first.lower() in RELATIVE_PRONOUNS
+    # "X, who ..., said", "X, when contacted by Reuters, said": a clause, not a name.
+    relative = first.lower() in RELATIVE_PRONOUNS | {"when", "while", "after", "before", "though", "although"}
     participle = first.endswith("ing") and first.islower()
     if not relative and not participle:
         if len(segment) > 14:
             return None
         for word in segment:
-            if word in _QUOTE_CHARS or (word.islower() and (word in _BOUNDARY_WORDS - {"to"} or word in lex.cues)):
+            if word in _QUOTE_CHARS or (word.islower() and (word in _BOUNDARY_WORDS - {"to", "and", "or"}
+                                                            or word in lex.cues)):
                 return None
     elif any(word in _QUOTE_CHARS for word in segment):
         return None
     start = _walk_back(para, j - 1, sent_first)
     if start is None:
         return None
-    # Two appositives: "Mark Holden, chairman of the board, the network's funding arm, said".
-    if tokens[start][2].islower() and start - 1 > sent_first and tokens[start - 1][2] == ",":
+    # Two appositives: "Mark Holden, chairman of the board, the network's funding arm, said";
+    # an age: "Jillian Chase, 27, a Tinder user, said".
+    if (tokens[start][2].islower() or tokens[start][2].isdigit()) and start - 1 > sent_first \
+            and tokens[start - 1][2] == ",":
         earlier = _walk_back(para, start - 2, sent_first)
         if earlier is not None and any(_capitalised(t[2]) for t in tokens[earlier:start - 1]):
             start = earlier
@@ -605,7 +616,8 @@ def _appositive_subject(para: _Para, comma: int, sent_first: int) -> tuple[int, 
     names_in_segment = all(_capitalised(w) or not _is_word(w) for w in segment)
     if participle:  # "Durbin, noting the size of the list, said": the participle is no part of the name
         return tokens[start][0], tokens[j - 1][1]
-    if not (relative or names_in_segment or first.islower() or first.lower() in _DETERMINERS):
+    possessive = first.endswith(("'s", "\u2019s"))  # "Marlon Marshall, Clinton's director of ..., said"
+    if not (relative or names_in_segment or possessive or first.islower() or first.lower() in _DETERMINERS):
         return None
     return tokens[start][0], tokens[comma - 1][1]
 
@@ -693,28 +705,27 @@ def _subject_from(para: _Para, k: int, end: int) -> int | None:
         return None
     if tokens[k][2].lower() in _SUBJECT_PRONOUNS - {"it", "you"}:
         return k
-    if True:
-        last, j = None, k
-        while j < end and j - k < 12:
-            word = tokens[j][2]
-            following = tokens[j + 1][2] if j + 1 < end else ""
-            if _capitalised(word) and not (j == k and word.lower() in _BOUNDARY_WORDS | _NP_PREPOSITIONS):
-                last = j
-            elif word == "." and last == j - 1:
-                pass
-            elif j == k and word.lower() in _DETERMINERS:
-                pass
-            elif word.islower() and word not in _BOUNDARY_WORDS and word not in lexicon().cues \
-                    and (tokens[j - 1][2].lower() in _DETERMINERS or _capitalised(following)):
-                last = j  # "A spokesman", "Republican presidential hopeful Sen. Ted Cruz"
-            elif word in {"of", "for"} and _capitalised(following):
-                pass
-            else:
-                break
-            j += 1
-        if last is not None and any(_capitalised(t[2]) and t[2].lower() not in _DETERMINERS
-                                    for t in tokens[k:last + 1]):
-            return last
+    last, j = None, k
+    while j < end and j - k < 12:
+        word = tokens[j][2]
+        following = tokens[j + 1][2] if j + 1 < end else ""
+        if _capitalised(word) and not (j == k and word.lower() in _BOUNDARY_WORDS | _NP_PREPOSITIONS):
+            last = j
+        elif word == "." and last == j - 1:
+            pass
+        elif j == k and word.lower() in _DETERMINERS:
+            pass
+        elif word.islower() and word not in _BOUNDARY_WORDS and word not in lexicon().cues \
+                and (tokens[j - 1][2].lower() in _DETERMINERS or _capitalised(following)):
+            last = j  # "A spokesman", "Republican presidential hopeful Sen. Ted Cruz"
+        elif word in {"of", "for"} and _capitalised(following):
+            pass
+        else:
+            break
+        j += 1
+    if last is not None and any(_capitalised(t[2]) and t[2].lower() not in _DETERMINERS
+                                for t in tokens[k:last + 1]):
+        return last
     return None
 
 
@@ -807,10 +818,28 @@ def _cue_in_sentence(para: _Para, open_at: int, close_at: int) -> _Cue | None:
     return after[0] if after else None
 
 
+_TITLE_FILLERS = frozenset({"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with", "&"})
+
+
+def _looks_like_a_title(text: str) -> bool:
+    """'"State of the Union,"', '"Morning Joe."': a short run of capitalised words in quotation
+    marks names a programme, a book or a slogan; nobody is being quoted."""
+    bare = text.strip().rstrip(".,!?")
+    words = [w for w in _TOKEN_RE.findall(bare) if _is_word(w)]
+    if len(words) == 1 and bare != text.strip():
+        return False  # '"Really," he said': one word with its punctuation is something said
+    return 0 < len(words) <= 5 and _capitalised(words[0]) and all(
+        _capitalised(w) or w.lower() in _TITLE_FILLERS or w.isdigit() for w in words)
+
+
 def _assign_cues(paras: list[_Para], found: list[_Quote]) -> list[_Quote]:
     kept: list[_Quote] = []
     for quote in found:
         first_para, open_at, _ = quote.open_mark
+        if len(quote.segments) == 1:
+            index, start, end = quote.segments[0]
+            if _looks_like_a_title(paras[index].text[start:end]):
+                continue
         cue = None
         if quote.close_mark is not None:
             last_para, close_at, close_end = quote.close_mark
@@ -899,17 +928,33 @@ def _content_after(para: _Para, cue: _Cue) -> tuple[int, int] | None:
         return None
     start = None
     lex = lexicon()
-    for j in range(k, min(len(tokens), k + 7)):
+    # "said (on Monday) that", "told reporters (in Kyiv on Monday) that"
+    window = 12 if tokens[k][2] in _NP_PREPOSITIONS or cue.cls == "speech_to" else 7
+    for j in range(k, min(len(tokens), k + window)):
         word = tokens[j][2]
         if para.tok_sent[j] != cue.sent:
             break
         if word == "that":
             start = tokens[j][0]
             break
+        if word in _QUOTE_CHARS:
+            continue  # 'told "Morning Joe" that'
         if not _is_word(word) or word.lower() in _BOUNDARY_WORDS or word.lower() in lex.cues:
             break
+    first = tokens[k][2]
+    if start is None and (cue.cls == "speech_to" or (cue.cls == "say" and first in _NP_PREPOSITIONS)):
+        # "told him he had never been", "said in a statement Thursday they pulled": a clause
+        # that opens with a subject pronoun after the addressee or a prepositional phrase.
+        for j in range(k + 1, min(len(tokens), k + 9)):
+            word = tokens[j][2]
+            if para.tok_sent[j] != cue.sent or not _is_word(word) or word.lower() in lex.cues:
+                break
+            if word.lower() in _SUBJECT_PRONOUNS - {"you", "it"} and j > k:
+                start = tokens[j][0]
+                break
+            if word.lower() in _BOUNDARY_WORDS:
+                break
     if start is None:
-        first = tokens[k][2]
         # Reported speech without "that" only after verbs of saying: "the army confirmed the
         # attack" reports an event, and "confirmed numbers" is no verb at all.
         if cue.cls != "say" or not _is_word(first) or first in _NP_PREPOSITIONS \
@@ -922,27 +967,32 @@ def _content_after(para: _Para, cue: _Cue) -> tuple[int, int] | None:
     return start, end
 
 
-def _content_before(para: _Para, cue: _Cue) -> tuple[int, int] | None:
-    """Reported speech before its cue: '..., the White House said.', '..., according to X.'."""
+def _content_before(para: _Para, cue: _Cue) -> list[tuple[int, int]] | None:
+    """Reported speech before its cue: '..., the White House said.', '..., according to X.'; and
+    around it when the cue is set off by commas: 'It is no surprise, Mr. Garin said, that ...'."""
     text = para.text
+    if cue.mode == "relative":
+        return None  # "..., who said": what comes before is the writer's, not the speaker's
     clause_start = cue.start if cue.mode == "after" or cue.phrase is None else min(cue.start, cue.phrase[0])
     head = text[:clause_start].rstrip()
     if not head.endswith(",") and cue.cls != "source":
         return None
-    if not head.endswith(","):
-        head += ","  # "... leads by 271 delegates according to a count by AP": cut as if at a comma
-    if cue.mode == "relative":
-        return None  # "..., who said": what comes before is the writer's, not the speaker's
+    head_end = len(head) - 1 if head.endswith(",") else len(head)  # "... by 271 delegates according to AP"
+    sent_end = para.sents[cue.sent][2]
+    tail_from = cue.phrase[1] if cue.mode == "after" and cue.phrase is not None else cue.end
+    if cue.cls == "source":
+        tail_from = max(tail_from, cue.phrase[1] if cue.phrase is not None else cue.end)
+    tail = text[tail_from:sent_end]
+    comma = tail.find(",")
+    clause_tail = tail if comma < 0 else tail[:comma]
     if cue.cls != "source":
         # Only a short adverbial may follow the cue ("said in a statement", "told reporters"),
         # not an object or a complement ("claimed victory", "said that").
-        tail_from = cue.phrase[1] if cue.mode == "after" and cue.phrase is not None else cue.end
-        tail = text[tail_from:para.sents[cue.sent][2]]
-        tail_words = [w for w in _TOKEN_RE.findall(tail) if _is_word(w)]
-        if len(tail_words) > 10 or "that" in tail_words or _DOUBLE_MARK_RE.search(tail):
+        tail_words = [w for w in _TOKEN_RE.findall(clause_tail) if _is_word(w)]
+        if len(tail_words) > 10 or "that" in tail_words or _DOUBLE_MARK_RE.search(clause_tail):
             return None
-        lead = tail.lstrip()[:1]
-        if tail_words and lead not in {",", ".", ";", ":", "!", "?", "("} and cue.cls != "speech_to" \
+        lead = clause_tail.lstrip()[:1]
+        if tail_words and lead not in {".", ";", ":", "!", "?", "("} and cue.cls != "speech_to" \
                 and tail_words[0] not in _NP_PREPOSITIONS | {"during", "after", "before", "when", "as", "via",
                                                             "last", "this", "yesterday", "today", "earlier"} \
                 and not _time_word(tail_words[0], lexicon()):
@@ -956,15 +1006,28 @@ def _content_before(para: _Para, cue: _Cue) -> tuple[int, int] | None:
         if qe + 1 <= clause_start and qe + 1 > start:
             start = qe + 1
     start = _skip(text, start, " ,\"\u201d\u201c:")
-    end = len(head) - 1
+    end = head_end
     while end > start and text[end - 1] in _TRAILING_PUNCT:
         end -= 1
-    if len(_TOKEN_RE.findall(text[start:end])) < 3:
+    pieces = [(start, end)] if end > start else []
+    # A cue set off by commas in mid-sentence: the sentence goes on after it.
+    if comma >= 0:
+        rest_start = _skip(text, tail_from + comma + 1, " ")
+        rest = text[rest_start:sent_end]
+        follower = rest.split(" ", 1)[0].strip(",;:")
+        stop = {"and", "but", "or", "while", "who", "which", "whose", "where", "according", "adding", "saying"}
+        if follower and follower not in stop and not (follower.islower() and follower.endswith("ing")) \
+                and follower not in lexicon().cues and not _DOUBLE_MARK_RE.match(rest):
+            rest_end = _content_end(para, rest_start, cue.sent, cue)
+            if rest_end > rest_start:
+                pieces.append((rest_start, rest_end))
+    if sum(len(_TOKEN_RE.findall(text[a:b])) for a, b in pieces) < 3:
         return None
-    return start, end
+    return [(a, b) for a, b in pieces if len(_TOKEN_RE.findall(text[a:b])) >= 1]
 
 
-def _indirect(para: _Para, cue: _Cue) -> tuple[int, int] | None:
+def _indirect(para: _Para, cue: _Cue) -> list[tuple[int, int]] | None:
+    """The pieces of reported speech a cue introduces (two when the cue interrupts it), or None."""
     if cue.phrase is None or cue.used:
         return None
     if cue.cls == "source":
@@ -975,9 +1038,10 @@ def _indirect(para: _Para, cue: _Cue) -> tuple[int, int] | None:
                 return None
             start = _skip(para.text, comma + 1, " ")
             end = _content_end(para, start, cue.sent, cue)
-            return (start, end) if len(_TOKEN_RE.findall(para.text[start:end])) >= 3 else None
+            return [(start, end)] if len(_TOKEN_RE.findall(para.text[start:end])) >= 3 else None
         return _content_before(para, cue)
-    return _content_after(para, cue) or _content_before(para, cue)
+    after = _content_after(para, cue)
+    return [after] if after is not None else _content_before(para, cue)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1064,6 +1128,9 @@ def _name_candidates(paras: list[_Para], named: list[tuple[int, int, str]]) -> l
             previous_word = re.search(r"(\S+)\s*$", para.text[:start])
             if previous_word and previous_word.group(1).lower().rstrip(".") in lex.title:
                 title_before = True
+            if previous_word and previous_word.group(1) in {"the", "The"} \
+                    and match.group().split()[0].lower().rstrip(".") not in lex.title:
+                continue  # "the Red Cross", "the White House": people's names take no article
             # Titles in front are not the name; neither is a sentence's first word when it is a stopword.
             while offsets and (offsets[0][1].lower().rstrip(".") in lex.title
                                or (offsets[0][0] in sentence_starts
@@ -1141,7 +1208,7 @@ def quotes(
         mentions: an actor-mentions table (``article_id``, ``start``, ``end``, ``actor_id``,
             ``actor_type``; ``surface`` is used when present). When given, a speaker gets the
             ``actor_id`` of the mention it overlaps, and "he"/"she" the last person mentioned before
-            it ("they"/"it": the last actor that is not a person). Without it, ``speaker_actor_id``
+            it ("they"/"it": the last actor that is neither a person nor a place). Without it, ``speaker_actor_id``
             is None and "he"/"she" become the last person-like name before them in the article.
         roles: paragraph roles to read (default body only; ``None`` reads every sentence).
 
@@ -1153,8 +1220,9 @@ def quotes(
         noun phrase: "John Kirby", "the White House", "witnesses"); ``speaker_actor_id`` (None
         without ``mentions``); ``cue`` (the speech verb: "said", "told", "according to");
         ``quote`` (the quoted words, without the quotation marks; for indirect speech the reported
-        clause, "that ..." included); ``kind`` (direct / indirect); ``start``, ``end`` (the quote's
-        article offsets); ``speaker_start``, ``speaker_end`` (where ``speaker`` is written - for a
+        clause, "that ..." included; where a quote runs over two sentences, the whitespace between
+        them, which the sentences table does not keep, is written as spaces); ``kind`` (direct /
+        indirect); ``start``, ``end`` (the quote's article offsets); ``speaker_start``, ``speaker_end`` (where ``speaker`` is written - for a
         resolved pronoun, the earlier name); ``cue_start``, ``cue_end``; ``speaker_resolved_from``
         (the pronoun a speaker was resolved from, else None); ``speaker_phrase`` with
         ``speaker_phrase_start``, ``speaker_phrase_end`` (the subject as written at the cue: "Pentagon
@@ -1169,11 +1237,11 @@ def quotes(
     selected = _select(sents, roles)
     rows: list[tuple] = []
     by_article = {key: frame for key, frame in sents.groupby("article_id", sort=False)} if len(selected) else {}
-    mention_groups = ({key: frame.sort_values("start") for key, frame in mentions.groupby("article_id", sort=False)}
+    mention_groups = ({key: _mention_list(frame) for key, frame in mentions.groupby("article_id", sort=False)}
                       if mentions is not None and len(mentions) else {})
     for article_id, article_sents in selected.groupby("article_id", sort=False):
-        rows.extend(_article_quotes(article_sents, by_article[article_id], mention_groups.get(article_id),
-                                    with_mentions=mentions is not None))
+        article_mentions = mention_groups.get(article_id, []) if mentions is not None else None
+        rows.extend(_article_quotes(article_sents, by_article[article_id], article_mentions))
     frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     for column in ("speaker_actor_id", "speaker_resolved_from"):
         # Object columns, so that "no value" stays None (pandas would make a string column's None NaN).
@@ -1197,8 +1265,8 @@ class _Row:
     para_id: int         # the paragraph of the content (not always the cue's)
 
 
-def _article_quotes(article_sents: pd.DataFrame, all_sents: pd.DataFrame, article_mentions, *,
-                    with_mentions: bool) -> list[tuple]:
+def _article_quotes(article_sents: pd.DataFrame, all_sents: pd.DataFrame,
+                    article_mentions: list[_Mention] | None) -> list[tuple]:
     paras = _build_paragraphs(article_sents)
     found = _find_quotes(paras)
     for para in paras:
@@ -1219,10 +1287,9 @@ def _article_quotes(article_sents: pd.DataFrame, all_sents: pd.DataFrame, articl
                               para.offset + start, para.offset + end, "direct", para.text[start:end], para.para_id))
     for para in paras:
         for cue in para.cues:
-            span = _indirect(para, cue)
-            if span is not None:
-                items.append(_Row(para, para.sents[cue.sent][0], cue, para.offset + span[0], para.offset + span[1],
-                                  "indirect", para.text[span[0]:span[1]], para.para_id))
+            for start, end in _indirect(para, cue) or ():
+                items.append(_Row(para, para.sents[cue.sent][0], cue, para.offset + start, para.offset + end,
+                                  "indirect", para.text[start:end], para.para_id))
     if not items:
         return []
     get_text = _text_getter(all_sents)
@@ -1239,7 +1306,7 @@ def _article_quotes(article_sents: pd.DataFrame, all_sents: pd.DataFrame, articl
             name = item.para.text[s:e]
             if len(name.split()) <= 4 and _person_like(name.split(), lexicon()):
                 named.append((item.para.offset + s, item.para.offset + e, name))
-    candidates = None if with_mentions else _name_candidates(paras, named)
+    candidates = [] if article_mentions is not None else _name_candidates(paras, named)
     rows = []
     for item in items:
         row = _speaker_row(item, article_mentions, candidates, quoted, get_text)
@@ -1261,8 +1328,13 @@ def _speaker_phrase(item: _Row) -> tuple[int, int] | None:
     return item.para.offset + item.cue.phrase[0], item.para.offset + item.cue.phrase[1]
 
 
-def _speaker_row(item: _Row, article_mentions, candidates, quoted, get_text):
-    """(speaker, start, end, actor_id, resolved_from, phrase, phrase_start, phrase_end) or None."""
+def _speaker_row(item: _Row, article_mentions: list[_Mention] | None, candidates: list[tuple[int, int, str]],
+                 quoted: list[tuple[int, int]], get_text):
+    """(speaker, start, end, actor_id, resolved_from, phrase, phrase_start, phrase_end) or None.
+
+    With ``article_mentions`` (a list, maybe empty) the speaker is resolved through the mentions;
+    with None, a "he"/"she" becomes the last of the ``candidates`` names before it.
+    """
     para, cue = item.para, item.cue
     phrase = _speaker_phrase(item)
     if phrase is None:
@@ -1282,47 +1354,100 @@ def _speaker_row(item: _Row, article_mentions, candidates, quoted, get_text):
         start, end = para.offset + s, para.offset + e
     speaker = para.text[start - para.offset:end - para.offset]
     actor_id = None
-    if candidates is None:  # a mentions table was given
+    # The reported words themselves never hold the speaker's antecedent ("Biden erred, he said").
+    skip = quoted + [(item.start, item.end)]
+    if article_mentions is not None:
         if lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
-            wanted_person = lower in PERSON_PRONOUNS
-            mention = _last_mention_before(article_mentions, phrase_start, quoted, person=wanted_person)
+            mention = _last_mention_before(article_mentions, phrase_start, skip, person=lower in PERSON_PRONOUNS)
             if mention is not None:
                 resolved_from = phrase_text
-                start, end = int(mention["start"]), int(mention["end"])
-                surface = mention.get("surface") if hasattr(mention, "get") else None
-                speaker = surface if isinstance(surface, str) and surface else (get_text(start, end)
-                                                                                or str(mention.get("actor", "")))
-                actor_id = mention["actor_id"]
+                start, end = mention.start, mention.end
+                speaker = mention.surface or get_text(start, end) or str(mention.actor or "")
+                actor_id = mention.actor_id
         else:
-            mention = _overlapping_mention(article_mentions, start, end, phrase_start, phrase_end)
+            spans = [(lo, hi, lo + _last_word_at(para.text[lo - para.offset:hi - para.offset]))
+                     for lo, hi in ((start, end), (phrase_start, phrase_end)) if para.offset <= lo]
+            mention = _overlapping_mention(article_mentions, spans)
             if mention is not None:
-                actor_id = mention["actor_id"]
+                actor_id = mention.actor_id
     elif lower in PERSON_PRONOUNS:
-        earlier = [c for c in candidates if c[1] <= phrase_start]
+        earlier = [c for c in candidates if c[1] <= phrase_start
+                   and not any(lo <= c[0] and c[1] <= hi for lo, hi in skip)]
         if earlier:
             start, end, speaker = earlier[-1]
             resolved_from = phrase_text
     return speaker, start, end, actor_id, resolved_from, phrase_text, phrase_start, phrase_end
 
 
-def _last_mention_before(article_mentions, position: int, quoted, *, person: bool):
-    if article_mentions is None or not len(article_mentions):
-        return None
-    frame = article_mentions[article_mentions["end"] <= position]
-    is_person = frame["actor_type"] == "person"
-    frame = frame[is_person] if person else frame[~is_person]
-    for _, mention in frame.iloc[::-1].iterrows():
-        if not any(qs <= mention["start"] and mention["end"] <= qe for qs, qe in quoted):
+def _last_word_at(text: str) -> int:
+    """Where the last word of ``text`` starts (0 when there is none)."""
+    words = [m.start() for m in _TOKEN_RE.finditer(text) if _is_word(m.group())]
+    return words[-1] if words else 0
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    actor_id: object
+    actor: object
+    actor_type: str
+    surface: str | None
+
+
+def _mention_list(frame: pd.DataFrame) -> list[_Mention]:
+    """One article's mentions, in text order."""
+    surfaces = frame["surface"] if "surface" in frame.columns else [None] * len(frame)
+    actors = frame["actor"] if "actor" in frame.columns else [None] * len(frame)
+    mentions = [
+        _Mention(int(start), int(end), actor_id, actor, str(actor_type), surface if isinstance(surface, str) else None)
+        for start, end, actor_id, actor, actor_type, surface in zip(
+            frame["start"], frame["end"], frame["actor_id"], actors, frame["actor_type"], surfaces)
+    ]
+    return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+def _last_mention_before(mentions: list[_Mention], position: int, skip: list[tuple[int, int]], *,
+                         person: bool) -> _Mention | None:
+    """The last person mention that ends before ``position`` (with ``person=False``: the last actor
+    that is neither a person nor a place, for "they" and "it") and lies in none of the ``skip``
+    spans (quotations: a name someone quotes is not the speaker)."""
+    for mention in reversed(mentions):
+        if mention.end > position:
+            continue
+        if (mention.actor_type == "person") != person or (not person and mention.actor_type == "place"):
+            continue
+        if not any(lo <= mention.start and mention.end <= hi for lo, hi in skip):
             return mention
     return None
 
 
-def _overlapping_mention(article_mentions, start: int, end: int, phrase_start: int, phrase_end: int):
-    if article_mentions is None or not len(article_mentions):
-        return None
-    for lo, hi in ((start, end), (phrase_start, phrase_end)):
-        frame = article_mentions[(article_mentions["start"] < hi) & (article_mentions["end"] > lo)]
-        if len(frame):
-            # The head of a phrase is at its end: "Ukraine's foreign ministry" is the ministry.
-            return frame.sort_values(["end", "start"]).iloc[-1]
+def _overlapping_mention(mentions: list[_Mention], spans: list[tuple[int, int]]) -> _Mention | None:
+    """The mention of the head word of the first of ``spans`` (start, end, start of its last word)
+    that has one. The head of an English noun phrase is its last word: "a U.S. official" is no
+    mention of the United States, "Russia's army" may be one of the army."""
+    for lo, hi, head in spans:
+        hits = [m for m in mentions if m.start < hi and m.end > max(lo, head)]
+        if hits:
+            return max(hits, key=lambda m: (m.end, m.start))
     return None
+
+
+def by_speaker(found: pd.DataFrame) -> pd.DataFrame:
+    """Count quotations per speaker (resolved actor when there is one, else the speaker as written).
+
+    Returns:
+        ``speaker``, ``speaker_actor_id``, ``direct``, ``indirect``, ``quotes`` (both), most quoted
+        first.
+    """
+    columns = ["speaker", "speaker_actor_id", "direct", "indirect", "quotes"]
+    if found.empty:
+        return pd.DataFrame(columns=columns)
+    key = found["speaker_actor_id"].fillna("text:" + found["speaker"].fillna("(unknown)"))
+    table = (found.assign(key=key).groupby("key")
+             .agg(speaker=("speaker", "first"), speaker_actor_id=("speaker_actor_id", "first"),
+                  direct=("kind", lambda k: int((k == "direct").sum())),
+                  indirect=("kind", lambda k: int((k == "indirect").sum()))))
+    table["quotes"] = table["direct"] + table["indirect"]
+    table = table.sort_values(["quotes", "speaker"], ascending=[False, True], kind="stable")
+    return table.reset_index(drop=True)[columns]
