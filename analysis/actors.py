@@ -36,7 +36,17 @@ GAZETTEER_FILE = "gazetteer.csv"
 GAZETTEER_COLUMNS = ["actor_id", "actor", "actor_type", "country", "role", "aliases", "demonyms", "metonyms"]
 ACTOR_TYPES = ("person", "state", "organization", "armed_group", "place")
 MENTION_COLUMNS = ["article_id", "sent_id", "start", "end", "surface", "actor_id", "actor", "actor_type", "country",
-                   "method"]
+                   "method", "role"]
+#: Nouns that end a title written before a name ("Pentagon spokesman John Kirby").
+ROLE_NOUNS = ("president", "minister", "spokesman", "spokeswoman", "spokesperson", "adviser", "advisor", "aide",
+              "secretary", "chancellor", "premier", "ambassador", "commander", "mayor", "governor", "chief", "head",
+              "leader", "envoy", "director", "prosecutor", "official", "general", "deputy", "senator", "lawmaker",
+              "speaker", "king", "queen", "pope", "correspondent", "analyst", "executive", "chairman", "chairwoman")
+_ROLE_AFTER_RE = re.compile(
+    r"^,\s+(?P<role>(?:an?|the|its|his|her|their|[A-Z][\w.\u2019'-]*(?:'s|\u2019s))\s+[^,.;:\"\u201c\u201d()]{2,90}?)"
+    r"(?=\s*[,.;:)]|\s+(?:said|says|told|who|which)\b)")
+_ROLE_BEFORE_RE = re.compile(
+    r"(?P<role>(?:[\w.\u2019'-]+\s+){0,3}(?:" + "|".join(ROLE_NOUNS) + r"))\s+$", re.IGNORECASE)
 TAGGER_TYPES = {"PER": "person", "ORG": "organization", "LOC": "place"}
 #: Before these words a capital or a country is where something happens, not who acts.
 LOCATIVES = frozenset({"in", "at", "near", "from", "to", "into", "outside", "around", "across", "inside", "toward",
@@ -231,7 +241,8 @@ def mentions(
         A DataFrame, one row per mention: ``article_id``, ``sent_id``, ``start``, ``end`` (offsets
         in the article's text), ``surface`` (the words as written), ``actor_id``, ``actor``
         (canonical name), ``actor_type`` (person, state, organization, armed_group, place),
-        ``country`` (ISO code), ``method`` (name, alias, demonym, metonym, surname, tagger).
+        ``country`` (ISO code), ``method`` (name, alias, demonym, metonym, surname, tagger), and
+        ``role`` (for people: the role the sentence gives them, see :func:`context_role`).
     """
     from tqdm import tqdm
 
@@ -366,12 +377,34 @@ def _mention_row(article_id, sent_id, offset, start, end, surface, actor_id, met
         kind = {"person:": "person", "org:": "organization", "place:": "place"}.get(actor_id.split(":")[0] + ":",
                                                                                      "organization")
         country = None
+    role = None
     if kind == "person":
         full = _key(name).split()
         if full:
             seen_people.setdefault(full[-1], actor_id)
             seen_names.setdefault(actor_id, name)
-    return (article_id, sent_id, offset + start, offset + end, surface, actor_id, name, kind, country, method)
+        role = context_role(text, start, end)
+    return (article_id, sent_id, offset + start, offset + end, surface, actor_id, name, kind, country, method, role)
+
+
+def context_role(text: str, start: int, end: int) -> str | None:
+    """The role a sentence gives the person named at ``text[start:end]``, if any.
+
+    An apposition after the name ("Anton Herashchenko, an adviser to Ukraine's interior minister,
+    said") or a title before it ("Foreign Minister Mevlut Cavusoglu", "Pentagon spokesman John
+    Kirby").
+    """
+    after = _ROLE_AFTER_RE.match(text[end:])
+    if after:
+        return " ".join(after.group("role").split())
+    before = _ROLE_BEFORE_RE.search(text[max(0, start - 60):start])
+    if before:
+        words = before.group("role").split()
+        # keep the title proper: from its first capitalised word (or the noun itself), not "the"
+        while len(words) > 1 and not words[0][:1].isupper():
+            words = words[1:]
+        return " ".join(words)
+    return None
 
 
 def _preceding_word(text: str, start: int) -> str:
@@ -389,7 +422,8 @@ def actors(found: pd.DataFrame, *, gazetteer: str | Path | pd.DataFrame | None =
 
     Returns:
         A DataFrame, one row per actor, most mentioned first: ``actor_id``, ``actor``,
-        ``actor_type``, ``country``, ``role`` (from the gazetteer), ``aliases`` (the surface forms
+        ``actor_type``, ``country``, ``role`` (from the gazetteer, else the role most often given
+        in the text), ``aliases`` (the surface forms
         seen, most frequent first, ``;``-separated), ``mentions``, ``articles``.
     """
     table = gazetteer_table(gazetteer).set_index("actor_id")
@@ -399,6 +433,8 @@ def actors(found: pd.DataFrame, *, gazetteer: str | Path | pd.DataFrame | None =
         first = group.iloc[0]
         surfaces = Counter(group["surface"])
         role = table.loc[actor_id, "role"] if actor_id in table.index else ""
+        if not role and "role" in group and group["role"].notna().any():
+            role = group["role"].dropna().value_counts().index[0]
         rows.append((actor_id, first["actor"], first["actor_type"], first["country"], role or None,
                      ";".join(s for s, _ in surfaces.most_common()), len(group), group["article_id"].nunique()))
     frame = pd.DataFrame(rows, columns=["actor_id", "actor", "actor_type", "country", "role", "aliases", "mentions",

@@ -177,3 +177,22 @@ def test_mentions_over_time():
     russia = table[table["actor"] == "Russia"]
     assert russia["mentions"].tolist() == [2, 0, 0]
     assert table[table["actor"] == "Ukraine"]["mentions"].tolist() == [1, 0, 1]
+
+
+@pytest.mark.parametrize("text, name, role", [
+    ("Anton Herashchenko, an adviser to Ukraine's interior minister, said dozens died.", "Anton Herashchenko",
+     "an adviser to Ukraine's interior minister"),
+    ("In Ankara, Foreign Minister Mevlut Cavusoglu said Turkey would act.", "Mevlut Cavusoglu", "Foreign Minister"),
+    ("Pentagon spokesman John Kirby said Russia was behind schedule.", "John Kirby", "Pentagon spokesman"),
+    ("Hanna Kovalchuk, a volunteer in the town, said the bridge was gone.", "Hanna Kovalchuk", "a volunteer in the town"),
+    ("Hanna Kovalchuk said the bridge was gone.", "Hanna Kovalchuk", None),
+])
+def test_role_from_context(text, name, role):
+    start = text.index(name)
+    assert actors.context_role(text, start, start + len(name)) == role
+
+
+def test_tagger_person_gets_the_role_from_the_text():
+    found = actors.mentions(sentences_of("Hanna Kovalchuk, a volunteer in the town, said the bridge was gone."))
+    table = actors.actors(found).set_index("actor")
+    assert table.loc["Hanna Kovalchuk", "role"] == "a volunteer in the town"
