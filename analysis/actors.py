@@ -247,11 +247,11 @@ def mentions(
     from tqdm import tqdm
 
     from analysis.ner import spans, tag_entities
-    from analysis.text import token_spans
+    from analysis.text import select_roles, token_spans
 
     table = gazetteer_table(gazetteer)
     index = _Index(table)
-    selected = sents if roles is None else sents[sents["role"].isin(list(roles))]
+    selected = select_roles(sents, roles)
     texts = selected["text"].tolist()
     tagged: list[list[tuple[str, int, int]]] = [[] for _ in texts]
     if tagger and texts:

@@ -35,6 +35,7 @@ from typing import Sequence
 import pandas as pd
 
 from analysis import resources
+from analysis.text import select_roles
 
 QUOTE_COLUMNS = [
     "article_id", "sent_id", "speaker", "speaker_actor_id", "cue", "quote", "kind", "start", "end",
@@ -1180,12 +1181,6 @@ def _text_getter(article_sents: pd.DataFrame):
 # The table
 # --------------------------------------------------------------------------------------------
 
-def _select(sents: pd.DataFrame, roles) -> pd.DataFrame:
-    if roles is None:
-        return sents
-    if isinstance(roles, str):
-        roles = (roles,)
-    return sents[sents["role"].isin(list(roles))]
 
 
 def _require_columns(frame: pd.DataFrame, needed: Sequence[str], caller: str) -> None:
@@ -1234,7 +1229,7 @@ def quotes(
     _require_columns(sents, ("article_id", "para_id", "sent_id", "role", "text", "start", "end"), "quotes")
     if mentions is not None:
         _require_columns(mentions, ("article_id", "start", "end", "actor_id", "actor_type"), "quotes")
-    selected = _select(sents, roles)
+    selected = select_roles(sents, roles)
     rows: list[tuple] = []
     by_article = {key: frame for key, frame in sents.groupby("article_id", sort=False)} if len(selected) else {}
     mention_groups = ({key: _mention_list(frame) for key, frame in mentions.groupby("article_id", sort=False)}

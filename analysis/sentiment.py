@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config, resources
+from analysis.text import select_roles
 
 #: VADER's usual thresholds on the compound score.
 POSITIVE_THRESHOLD = 0.05
@@ -44,12 +45,6 @@ def label_of(compound: float) -> str:
     return "neutral"
 
 
-def _select(sents: pd.DataFrame, roles) -> pd.DataFrame:
-    if roles is None:
-        return sents
-    if isinstance(roles, str):
-        roles = (roles,)
-    return sents[sents["role"].isin(list(roles))]
 
 
 # --------------------------------------------------------------------------------------------
@@ -79,7 +74,7 @@ def sentence_sentiment(
     """
     from tqdm import tqdm
 
-    selected = _select(sents, roles)
+    selected = select_roles(sents, roles)
     analyzer = resources.vader_analyzer()
     rows = []
     show = config.progress_enabled(progress)
@@ -98,7 +93,7 @@ def sentence_sentiment(
 def _scores(sents: pd.DataFrame, roles) -> pd.DataFrame:
     """Sentence scores: computed, or taken as they are when ``sents`` already has them."""
     if "compound" in sents.columns:
-        return _select(sents, roles) if "role" in sents.columns else sents
+        return select_roles(sents, roles) if "role" in sents.columns else sents
     return sentence_sentiment(sents, roles=roles, progress=False)
 
 
@@ -427,7 +422,7 @@ def mentions_of(sents: pd.DataFrame, names: Iterable[str], *, roles: Sequence[st
         ``target`` (the name searched), ``article_id``, ``sent_id``, ``text`` (the sentence),
         ``start``, ``end`` (the mention within the sentence).
     """
-    selected = _select(sents, roles)
+    selected = select_roles(sents, roles)
     rows = []
     for name in dict.fromkeys(names):
         words = [re.escape(w) for w in name.split()]

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import resources
-from analysis.text import CONTENT_ROLES
+from analysis.text import CONTENT_ROLES, select_roles
 
 #: A word: letters or digits joined by inner hyphens, apostrophes or ampersands ("no-fly",
 #: "don't", "AT&T"), or initials with periods ("U.S.", "e.g.").
@@ -165,12 +165,6 @@ def _column(sents: pd.DataFrame, name: str, arts: pd.DataFrame | None) -> pd.Ser
     raise KeyError(f"no column {name!r} to group by{hint}")
 
 
-def _select(sents: pd.DataFrame, roles) -> pd.DataFrame:
-    if roles is None:
-        return sents
-    if isinstance(roles, str):
-        roles = (roles,)
-    return sents[sents["role"].isin(list(roles))]
 
 
 def _ngram_range(ngram) -> tuple[int, int]:
@@ -264,7 +258,7 @@ def term_frequency(
     """
     lo, hi = _ngram_range(ngram)
     stops = _stopword_set(stopwords)
-    selected = _select(sents, roles)
+    selected = select_roles(sents, roles)
     phrase_set = _resolve_phrases(selected, phrases, stopwords)
     grouped, groups = _with_groups(selected, by, arts)
     counts, docs, totals, units = _count(grouped, groups, lo, hi, stops, phrase_set)
@@ -418,7 +412,7 @@ def collocations(
         raise ValueError(f"measure must be one of {MEASURES}, got {measure!r}")
     finder_class, measures = finders[n]
     stops = _stopword_set(stopwords)
-    runs = [run for sentence in _term_runs(_select(sents, roles)["text"], None) for run in sentence]
+    runs = [run for sentence in _term_runs(select_roles(sents, roles)["text"], None) for run in sentence]
     finder = finder_class.from_documents(runs)
     finder.apply_freq_filter(min_count)
     if stops:
@@ -492,7 +486,7 @@ def keyword_in_context(
         words = [re.escape(w) for w in query.split()]
         pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", 0 if case else re.IGNORECASE)
     rows = []
-    selected = _select(sents, roles)
+    selected = select_roles(sents, roles)
     for article_id, sent_id, text, offset in zip(selected["article_id"], selected["sent_id"], selected["text"],
                                                  selected["start"]):
         for match in pattern.finditer(text):
@@ -538,7 +532,7 @@ def trend(
     code = PERIODS.get(freq, freq)
     if code not in PERIODS.values():
         raise ValueError(f"freq must be one of {sorted(PERIODS)} or {sorted(PERIODS.values())}, got {freq!r}")
-    selected = _select(sents, roles)
+    selected = select_roles(sents, roles)
     published = pd.to_datetime(_column(selected, "published", arts), utc=True)
     dated = selected.assign(period=published.dt.tz_localize(None).dt.to_period(code))
     dated = dated[dated["period"].notna()]

@@ -335,6 +335,15 @@ def tokens(sents: pd.DataFrame, *, progress: bool | None = None) -> pd.DataFrame
 
 # --------------------------------------------------------------------------------------------
 
+def select_roles(frame: pd.DataFrame, roles: str | Iterable[str] | None) -> pd.DataFrame:
+    """Keep the rows whose paragraph ``role`` is one of ``roles`` (all rows when ``roles`` is None)."""
+    if roles is None:
+        return frame
+    if isinstance(roles, str):
+        roles = (roles,)
+    return frame[frame["role"].isin(list(roles))]
+
+
 def _require_columns(frame: pd.DataFrame, needed: Iterable[str], caller: str) -> None:
     missing = [c for c in needed if c not in frame.columns]
     if missing:
