@@ -31,6 +31,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from analysis import config, resources
+from analysis.ner import tag_entities  # noqa: F401 - the name tagger, reachable as analysis.actors.tag_entities
 
 GAZETTEER_FILE = "gazetteer.csv"
 GAZETTEER_COLUMNS = ["actor_id", "actor", "actor_type", "country", "role", "aliases", "demonyms", "metonyms"]

@@ -324,3 +324,23 @@ def mentions_over_time(table: pd.DataFrame, *, ax=None):
     ax.legend(fontsize=8, ncols=2)
     ax.figure.autofmt_xdate()
     return ax
+
+
+def actor_sentiment_bars(table: pd.DataFrame, *, ax=None, top: int = 15):
+    """Stacked bars: the shares of negative, neutral and positive mentions of each actor, from
+    :func:`analysis.actors.actor_sentiment`, most mentioned at the top."""
+    shown = table.head(top).iloc[::-1]
+    ax = _axes(ax, figsize=(8, max(2.5, 0.3 * len(shown) + 1)))
+    left = pd.Series(0.0, index=shown.index)
+    for label, colour in (("negative", "#c44e52"), ("neutral", "#bbbbbb"), ("positive", "#55a868")):
+        ax.barh(shown["actor"], shown[label], left=left, color=colour, label=label)
+        left = left + shown[label]
+    for y, (mentions, score) in enumerate(zip(shown["mentions"], shown["mean_score"])):
+        ax.annotate(f"{mentions} mentions, mean {score:+.2f}", (1.0, y), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=7)
+    ax.set_xlim(0, 1.45)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.set_xlabel("share of mentions")
+    ax.set_title("Sentiment toward the top actors")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.35, -0.1 - 2.0 / max(len(shown), 1)), ncols=3)
+    return ax

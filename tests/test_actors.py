@@ -196,3 +196,19 @@ def test_tagger_person_gets_the_role_from_the_text():
     found = actors.mentions(sentences_of("Hanna Kovalchuk, a volunteer in the town, said the bridge was gone."))
     table = actors.actors(found).set_index("actor")
     assert table.loc["Hanna Kovalchuk", "role"] == "a volunteer in the town"
+
+
+def test_charts_and_tagger_entry_point(seed_sentences, seed_body_mentions):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from analysis import charts
+
+    assert actors.tag_entities([["Vladimir", "Putin", "spoke", "."]]) == [["B-PER", "I-PER", "O", "O"]]
+    toward = actors.actor_sentiment(seed_sentences, seed_body_mentions)
+    ax = charts.actor_sentiment_bars(toward, top=5)
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == toward["actor"].iloc[0]
+    summary = actors.actors(seed_body_mentions)
+    assert charts.actor_bars(summary).get_title() == "Most mentioned actors by type"
+    ax = charts.cooccurrence_network(actors.cooccurrence(seed_body_mentions), summary)
+    assert "Volodymyr Zelensky" in {t.get_text() for t in ax.texts}
