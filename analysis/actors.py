@@ -65,7 +65,7 @@ _WORD_RE = re.compile(r"[\w\u2019'&./-]+", re.UNICODE)
 def _key(text: str) -> str:
     """Matching key of a name: NFKC, lower case, straight apostrophes, possessive 's dropped (as
     :func:`_words` drops it from the text: "Donetsk People's Republic"), no final period, one space."""
-    text = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'")
+    text = (text if text.isascii() else unicodedata.normalize("NFKC", text)).lower().replace("\u2019", "'")
     text = re.sub(r"'s\b", "", text)
     return " ".join(text.replace(". ", " ").rstrip(".").split())
 
@@ -178,6 +178,11 @@ class _Index:
             if row.actor_type == "state":
                 self.demonyms[row.actor_id] = [_key(d) for d in row.demonyms.split(";") if _key(d)]
         self.longest = max((len(k.split()) for k in self.forms), default=1)
+        # The longest form starting with each word: most words start no form at all.
+        self.reach: dict[str, int] = {}
+        for key in self.forms:
+            words = key.split()
+            self.reach[words[0]] = max(self.reach.get(words[0], 0), len(words))
 
 
 
@@ -272,7 +277,8 @@ def mentions(
             desc="Actors", unit="sentence", disable=not show)):
         if article_id != current_article:
             current_article, seen_people, seen_names = article_id, {}, {}
-        found = _gazetteer_matches(text, index)
+        words = _words(text)
+        found = _gazetteer_matches(words, index)
         taken = [(s, e) for s, e, *_ in found]
         for kind, start, end in tagged[i]:
             if any(s < end and start < e for s, e in taken):
@@ -280,7 +286,7 @@ def mentions(
             found.append((start, end, None, "tagger", kind))
             taken.append((start, end))
         # A surname of someone named earlier in the article, which the tagger missed.
-        for word, start, end, _ in _words(text):
+        for word, start, end, _ in words:
             actor_id = seen_people.get(_key(word)) if word[:1].isupper() else None
             if actor_id and not any(s < end and start < e for s, e in taken):
                 found.append((start, end, actor_id, "surname", None))
@@ -296,9 +302,9 @@ def mentions(
     return frame.astype({"sent_id": "int64", "start": "int64", "end": "int64"})
 
 
-def _gazetteer_matches(text: str, index: _Index) -> list[tuple[int, int, str, str, str | None]]:
-    """Longest matches of gazetteer forms (and bare surnames of gazetteer people) in a sentence."""
-    words = _words(text)
+def _gazetteer_matches(words: list, index: _Index) -> list[tuple[int, int, str, str, str | None]]:
+    """Longest matches of gazetteer forms (and bare surnames of gazetteer people) among a
+    sentence's words (from :func:`_words`)."""
     keys = [_key(w[0]) for w in words]
     found, i = [], 0
     while i < len(words):
@@ -307,7 +313,7 @@ def _gazetteer_matches(text: str, index: _Index) -> list[tuple[int, int, str, st
             found.append(possessed[0])
             i = possessed[1]
             continue
-        for size in range(min(index.longest, len(words) - i), 0, -1):
+        for size in range(min(index.reach.get(keys[i], 0), len(words) - i), 0, -1):
             key = " ".join(keys[i:i + size])
             hit = index.forms.get(key)
             # A one-word form counts only capitalised ("turkey" and "chad" are words too), and an
