@@ -83,7 +83,8 @@ class TestWordLists:
 def test_import_has_no_side_effects(tmp_path):
     """Importing the package reads no resource, creates no directory and imports no NLTK."""
     code = (
-        "import sys, analysis, analysis.charts, analysis.report, analysis.cli;"
+        "import sys, analysis, analysis.charts, analysis.report, analysis.cli, analysis.terms, analysis.sentiment,"
+        " analysis.ner, analysis.actors, analysis.quotes, analysis.evaluate, analysis.train;"
         "print('nltk' in sys.modules, 'trafilatura' in sys.modules, 'matplotlib.pyplot' in sys.modules)"
     )
     env = {"NEWS_ANALYSIS_DATA": str(tmp_path / "data"), "PATH": ""}
