@@ -84,7 +84,8 @@ def test_import_has_no_side_effects(tmp_path):
     """Importing the package reads no resource, creates no directory and imports no NLTK."""
     code = (
         "import sys, analysis, analysis.charts, analysis.report, analysis.cli, analysis.terms, analysis.sentiment,"
-        " analysis.ner, analysis.actors, analysis.quotes, analysis.evaluate, analysis.train;"
+        " analysis.ner, analysis.actors, analysis.quotes, analysis.evaluate, analysis.train, analysis.quantities,"
+        " analysis.dates;"
         "print('nltk' in sys.modules, 'trafilatura' in sys.modules, 'matplotlib.pyplot' in sys.modules)"
     )
     env = {"NEWS_ANALYSIS_DATA": str(tmp_path / "data"), "PATH": ""}
