@@ -1,0 +1,193 @@
+"""Reported developments: a ledger of what happened, when, where, how many, and who says so.
+
+:func:`developments` reads body sentences and returns one row per reported development: talks,
+demands, appeals, strikes, ground movements, casualties, military aid, sanctions, economic moves,
+humanitarian events, military restrictions and statements (categories aligned with CAMEO roots and
+ACLED event types; the words behind them are data in ``resources/development_lexicon.tsv``). A
+sentence that reports several developments gives several rows. Each row carries the date (from the
+sentence, else the article's publication day), the place, the quantity that fits the category, the
+claimant ("X said", "according to X", the speaker of a quote), whether the text hedges it ("could
+not be independently verified"), the actors involved, and the sentence.
+
+This module also gives :func:`quantities` and :func:`dates` (see :mod:`analysis.quantities` and
+:mod:`analysis.dates`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Sequence
+
+import pandas as pd
+
+from analysis import resources
+from analysis.dates import dates
+from analysis.quantities import quantities
+from analysis.text import select_roles
+
+__all__ = ["developments", "quantities", "dates", "CATEGORIES"]
+
+CATEGORIES = ("diplomacy", "demand", "appeal", "statement", "military_strike", "ground_movement", "casualties",
+              "military_aid", "sanctions", "economy", "humanitarian", "military_restriction", "other")
+DEVELOPMENT_COLUMNS = ["article_id", "sent_id", "category", "date", "date_text", "place", "value", "low", "high",
+                       "unit", "claimant", "actors", "text", "quantity_text", "hedged", "trigger", "start", "end"]
+#: The units a category's number is counted in; a number in another unit is not that development's.
+CATEGORY_UNITS = {
+    "casualties": {"person"},
+    "humanitarian": {"person"},
+    "military_strike": {"strike", "missile", "rocket", "drone", "shell", "bomb", "attack", "round"},
+    "military_aid": {"USD", "EUR", "GBP", "tank", "missile", "vehicle", "howitzer", "aircraft", "weapon", "launcher"},
+    "sanctions": {"USD", "EUR", "GBP", "RUB", "bank", "company", "person", "sanction"},
+    "economy": {"percent", "percentage point", "USD", "EUR", "GBP", "RUB", "UAH"},
+    "ground_movement": {"km", "mile", "vehicle", "tank", "person", "settlement"},
+}
+_HEDGE_RE = re.compile(
+    r"could not (?:be )?(?:independently )?(?:verif|confirm)\w*|cannot (?:be )?(?:independently )?(?:verif|confirm)\w*"
+    r"|no independent(?:ly)? confirm\w*|not (?:been )?independently (?:verified|confirmed)|unconfirmed|unverified"
+    r"|reportedly|allegedly|purportedly|claimed without evidence",
+    re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def category_rules() -> tuple[tuple[str, re.Pattern], ...]:
+    """The category patterns of ``resources/development_lexicon.tsv``, in file order."""
+    rules = []
+    for line in resources.resource_path("development_lexicon.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("category\t"):
+            continue
+        category, pattern, _why = line.split("\t")
+        if category not in CATEGORIES:
+            raise resources.ResourceMissingError(f"development_lexicon.tsv: unknown category {category!r}")
+        rules.append((category, re.compile(pattern, re.IGNORECASE)))
+    return tuple(rules)
+
+
+def developments(
+    sents: pd.DataFrame,
+    *,
+    arts: pd.DataFrame | None = None,
+    mentions: pd.DataFrame | None = None,
+    roles: Sequence[str] | None = ("body",),
+) -> pd.DataFrame:
+    """The ledger of reported developments.
+
+    Args:
+        sents: the sentences table.
+        arts: the articles table (publication dates resolve "February 28" and date the rest).
+        mentions: actor mentions from :func:`analysis.actors.mentions` (found when not given).
+        roles: paragraph roles to read (default body only).
+
+    Returns:
+        A DataFrame, one row per development: ``article_id``, ``sent_id``, ``category``, ``date``
+        (the sentence's date, else the article's publication day; NaT when neither is known),
+        ``date_text`` (the date as written, None when it came from the publication date), ``place``,
+        ``value``, ``low``, ``high``, ``unit`` (the sentence's number that fits the category),
+        ``claimant`` (who the text says it comes from), ``actors`` (``;``-separated actors of the
+        sentence), ``text`` (the sentence), ``quantity_text``, ``hedged`` (the text says it is
+        unverified), ``trigger`` (the words that gave the category), ``start``, ``end`` (the
+        sentence's offsets).
+    """
+    from analysis import actors as actor_module
+    from analysis.quotes import quotes
+
+    selected = select_roles(sents, roles)
+    if mentions is None:
+        mentions = actor_module.mentions(sents, roles=("title", "body"))
+    published = _published(selected, arts)
+    numbers = quantities(selected, roles=None)
+    when = dates(selected, arts=arts, roles=None) if arts is not None or "published" in selected else \
+        dates(selected, roles=None)
+    said = quotes(sents, mentions=mentions, roles=roles)
+    names = dict(zip(mentions["actor_id"], mentions["actor"]))
+    by_sentence = {
+        "numbers": _group(numbers), "dates": _group(when[when["resolved"]]), "mentions": _group(mentions),
+    }
+    claims = _claimants(said, selected, names)
+    rows = []
+    for article_id, sent_id, text, start, end in zip(selected["article_id"], selected["sent_id"], selected["text"],
+                                                     selected["start"], selected["end"]):
+        key = (article_id, sent_id)
+        found = [(category, match) for category, pattern in category_rules() if (match := pattern.search(text))]
+        if not found:
+            continue
+        sentence_mentions = by_sentence["mentions"].get(key)
+        place, involved = _place_and_actors(sentence_mentions)
+        date, date_text = _date(by_sentence["dates"].get(key), published.get(article_id))
+        hedged = bool(_HEDGE_RE.search(text))
+        seen = set()
+        for category, match in found:
+            if category in seen:
+                continue
+            seen.add(category)
+            number = _quantity(by_sentence["numbers"].get(key), category)
+            rows.append((article_id, sent_id, category, date, date_text, place,
+                         *(number[k] if number is not None else None for k in ("value", "low", "high", "unit")),
+                         claims.get(key), involved, text, number["text"] if number is not None else None, hedged,
+                         match.group(), start, end))
+    frame = pd.DataFrame(rows, columns=DEVELOPMENT_COLUMNS)
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame.astype({"sent_id": "int64", "value": "float64", "low": "float64", "high": "float64",
+                         "hedged": "bool", "start": "int64", "end": "int64"})
+
+
+def _published(selected: pd.DataFrame, arts: pd.DataFrame | None) -> dict:
+    if "published" in selected:
+        source = selected.drop_duplicates("article_id").set_index("article_id")["published"]
+    elif arts is not None and "published" in arts:
+        source = arts.drop_duplicates("article_id").set_index("article_id")["published"]
+    else:
+        return {}
+    stamps = pd.to_datetime(source, utc=True)
+    return {k: (v.tz_localize(None).normalize() if pd.notna(v) else pd.NaT) for k, v in stamps.items()}
+
+
+def _group(frame: pd.DataFrame) -> dict:
+    return {key: group for key, group in frame.groupby(["article_id", "sent_id"], sort=False)} if len(frame) else {}
+
+
+def _place_and_actors(found: pd.DataFrame | None) -> tuple[str | None, str | None]:
+    if found is None:
+        return None, None
+    places = found.loc[found["actor_type"] == "place", "actor"]
+    others = list(dict.fromkeys(found.loc[found["actor_type"] != "place", "actor"]))
+    return (places.iloc[0] if len(places) else None), (";".join(others) or None)
+
+
+def _date(found: pd.DataFrame | None, published) -> tuple:
+    if found is not None:
+        first = found.iloc[0]
+        day = first["date"] if pd.notna(first["date"]) else first["date_from"]
+        return day, first["text"]
+    return (published if published is not None else pd.NaT), None
+
+
+def _quantity(found: pd.DataFrame | None, category: str) -> dict | None:
+    if found is None:
+        return None
+    wanted = CATEGORY_UNITS.get(category)
+    if not wanted:
+        return None
+    fitting = found[found["unit"].isin(wanted)]
+    return fitting.iloc[0].to_dict() if len(fitting) else None
+
+
+def _claimants(said: pd.DataFrame, selected: pd.DataFrame, names: dict) -> dict:
+    """Who each sentence's report comes from: the speaker of a quote or reported speech whose
+    content or cue lies in the sentence."""
+    claims: dict = {}
+    if said.empty:
+        return claims
+    spans = {k: (s, e) for k, s, e in zip(zip(selected["article_id"], selected["sent_id"]), selected["start"],
+                                          selected["end"])}
+    by_article: dict = {}
+    for row in said.itertuples(index=False):
+        by_article.setdefault(row.article_id, []).append(row)
+    for (article_id, sent_id), (start, end) in spans.items():
+        for row in by_article.get(article_id, ()):
+            inside = (row.start < end and start < row.end) or (row.cue_start is not None and start <= row.cue_start < end)
+            if inside:
+                actor = names.get(row.speaker_actor_id) if row.speaker_actor_id else None
+                claims[(article_id, sent_id)] = actor or row.speaker
+                break
+    return claims

@@ -1,0 +1,78 @@
+"""analysis.developments: the ledger on the seed and on hand-made sentences."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import load_articles, sentences
+from analysis.developments import CATEGORIES, developments
+
+from conftest import SEED_GOLD, SEEDS, needs_shared
+
+#: The seed's developments as its gold file lists them: (paragraph, category).
+SEED_DEVELOPMENTS = [(2, "diplomacy"), (2, "ground_movement"), (3, "military_strike"), (3, "diplomacy"),
+                     (4, "demand"), (9, "diplomacy"), (13, "ground_movement"), (14, "humanitarian"),
+                     (15, "military_aid"), (17, "appeal"), (18, "casualties"), (19, "casualties"), (21, "demand"),
+                     (22, "military_strike"), (23, "casualties"), (27, "military_strike"), (28, "sanctions"),
+                     (30, "sanctions"), (30, "economy"), (31, "sanctions"), (32, "diplomacy"),
+                     (33, "military_restriction")]
+
+
+@pytest.fixture(scope="module")
+def seed_ledger():
+    arts = load_articles(SEEDS)
+    sents = sentences(arts)
+    return developments(sents, arts=arts).merge(sents[["sent_id", "para_id"]], on="sent_id")
+
+
+def test_at_least_18_of_the_22_seed_developments(seed_ledger):
+    found = set(zip(seed_ledger["para_id"], seed_ledger["category"]))
+    assert sum(pair in found for pair in SEED_DEVELOPMENTS) >= 18
+    assert set(seed_ledger["category"]) <= set(CATEGORIES)
+
+
+@needs_shared("seeds", "seed_gold.yaml")
+def test_gold_file_developments(seed_ledger):
+    import yaml
+
+    gold = yaml.safe_load(SEED_GOLD.read_text(encoding="utf-8"))["developments"]
+    found = set(zip(seed_ledger["para_id"], seed_ledger["category"]))
+    assert sum((g["paragraph"], g["category"]) in found for g in gold) >= 18
+
+
+def test_casualty_figures_with_their_claimants(seed_ledger):
+    casualties = seed_ledger[seed_ledger["category"] == "casualties"].set_index("para_id")
+    zelensky = casualties.loc[18]
+    assert (zelensky["low"], zelensky["unit"], zelensky["claimant"]) == (4500, "person", "Volodymyr Zelensky")
+    kharkiv = casualties.loc[23]
+    assert (kharkiv["low"], kharkiv["high"], kharkiv["claimant"], kharkiv["place"]) == (24, 99, "Anton Herashchenko",
+                                                                                        "Kharkiv")
+    assert kharkiv["date"] == pd.Timestamp("2022-02-28") and kharkiv["date_text"] == "February 28"
+
+
+def test_hedges_dates_and_several_developments_per_sentence(seed_ledger):
+    admitted = seed_ledger[(seed_ledger["para_id"] == 19)].iloc[0]
+    assert admitted["hedged"] and admitted["date"] == pd.Timestamp("2022-02-27")
+    thirty = seed_ledger[seed_ledger["para_id"] == 30]
+    assert {"sanctions", "economy"} <= set(thirty["category"])
+    assert thirty.set_index("category").loc["economy", "value"] == 20
+    assert thirty.set_index("category").loc["economy", "unit"] == "percent"
+
+
+def test_hand_made_ledger():
+    arts = pd.DataFrame({"article_id": ["a"], "title": [None], "published": pd.to_datetime(["2022-03-10"], utc=True),
+                         "text": ["Russian missiles hit Lviv on Monday, killing at least 12 people, the mayor said. "
+                                  "The claims could not be independently verified."]})
+    ledger = developments(sentences(arts), arts=arts)
+    first = ledger[ledger["sent_id"] == 0].set_index("category")
+    assert {"military_strike", "casualties"} <= set(first.index)
+    assert first.loc["casualties", "low"] == 12 and first.loc["casualties", "unit"] == "person"
+    assert first.loc["casualties", "date"] == pd.Timestamp("2022-03-07")  # the Monday before publication
+    assert first.loc["casualties", "place"] == "Lviv"
+    assert first.loc["casualties", "claimant"] == "the mayor"
+
+
+def test_no_development_no_row():
+    arts = pd.DataFrame({"article_id": ["a"], "title": [None], "text": ["The weather was mild and the sky clear."]})
+    assert developments(sentences(arts)).empty
