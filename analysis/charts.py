@@ -73,6 +73,16 @@ def distribution(values: pd.Series, *, ax=None, bins: int = 30, title: str | Non
     return ax
 
 
+def _day_axis(ax) -> None:
+    """Date ticks in whole days or longer, with concise labels."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    locator.intervald[mdates.HOURLY] = []  # never tick hours: the data are whole days or longer
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
 def articles_over_time(arts: pd.DataFrame, *, ax=None, freq: str | None = None):
     """Bars: articles per day, week or month (``freq``: "D", "W", "M"; default by the time span)."""
     ax = _axes(ax)
@@ -83,7 +93,6 @@ def articles_over_time(arts: pd.DataFrame, *, ax=None, freq: str | None = None):
         return ax
     span_days = (published.max() - published.min()).days
     freq = freq or ("D" if span_days <= 90 else "W" if span_days <= 730 else "M")
-    import matplotlib.dates as mdates
     from matplotlib.ticker import MaxNLocator
 
     counts = published.dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period(freq).value_counts().sort_index()
@@ -91,10 +100,7 @@ def articles_over_time(arts: pd.DataFrame, *, ax=None, freq: str | None = None):
     when = counts.index.to_timestamp()
     ax.bar(when, counts.to_numpy(), width=0.8 * days, align="edge", color="#4c72b0")
     ax.set_xlim(when.min() - pd.Timedelta(days=days), when.max() + pd.Timedelta(days=2 * days))
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-    locator.intervald[mdates.HOURLY] = []  # never tick hours: bars are whole days or longer
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    _day_axis(ax)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("articles")
     ax.set_title({"D": "Articles per day", "W": "Articles per week", "M": "Articles per month"}.get(freq, "Articles"))
@@ -343,4 +349,108 @@ def actor_sentiment_bars(table: pd.DataFrame, *, ax=None, top: int = 15):
     ax.set_xlabel("share of mentions")
     ax.set_title("Sentiment toward the top actors")
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.35, -0.1 - 2.0 / max(len(shown), 1)), ncols=3)
+    return ax
+
+
+_CATEGORY_ORDER = ("diplomacy", "demand", "appeal", "statement", "military_strike", "ground_movement", "casualties",
+                   "military_aid", "sanctions", "economy", "humanitarian", "military_restriction", "other")
+
+
+def development_timeline(ledger: pd.DataFrame, *, ax=None):
+    """Timeline of the ledger: date across, category down; a marker per development, larger when it
+    reports a bigger number (log scale), hollow when the text says it is unverified."""
+    import numpy as np
+
+    dated = ledger.dropna(subset=["date"])
+    categories = [c for c in _CATEGORY_ORDER if c in set(dated["category"])]
+    ax = _axes(ax, figsize=(9, max(2.5, 0.35 * len(categories) + 1.2)))
+    if dated.empty:
+        ax.text(0.5, 0.5, "no dated developments", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    rows = {c: i for i, c in enumerate(categories)}
+    amount = dated["value"].fillna(dated["low"]).fillna(dated["high"])
+    sizes = 25 + 25 * np.log10(amount.fillna(1).clip(lower=1))
+    jitter = dated.groupby(["date", "category"]).cumcount() * 0.12
+    y = dated["category"].map(rows) + jitter
+    solid = ~dated["hedged"]
+    ax.scatter(dated.loc[solid, "date"], y[solid], s=sizes[solid], color="#4c72b0", alpha=0.7, label="reported")
+    ax.scatter(dated.loc[~solid, "date"], y[~solid], s=sizes[~solid], facecolor="none", edgecolor="#c44e52",
+               label="unverified")
+    ax.set_yticks(range(len(categories)), [c.replace("_", " ") for c in categories])
+    ax.invert_yaxis()
+    ax.set_title("Reported developments (marker size: the number reported)")
+    ax.legend(fontsize=8, loc="lower right")
+    first, last = dated["date"].min(), dated["date"].max()
+    ax.set_xlim(first - pd.Timedelta(days=1), last + pd.Timedelta(days=1))
+    _day_axis(ax)
+    return ax
+
+
+def reported_numbers_chart(numbers: pd.DataFrame, *, ax=None, top: int = 20):
+    """The numbers reported, as points or ranges, labelled with who claims them; contested figures
+    (same category and unit, different claimants) stand side by side. Takes
+    :func:`analysis.developments.reported_numbers`."""
+    shown = numbers.head(top).iloc[::-1].reset_index(drop=True)
+    ax = _axes(ax, figsize=(9, max(2.5, 0.35 * len(shown) + 1)))
+    for i, row in shown.iterrows():
+        low = row["low"] if pd.notna(row["low"]) else row["value"]
+        high = row["high"] if pd.notna(row["high"]) else (row["value"] if pd.notna(row["value"]) else low)
+        colour = "#c44e52" if row["contested"] else "#4c72b0"
+        if pd.notna(low) and pd.notna(high) and high != low:
+            ax.plot([low, high], [i, i], color=colour, linewidth=3)
+        elif pd.notna(low):
+            ax.plot([low], [i], marker="o", color=colour)
+            if pd.isna(row["high"]) and pd.isna(row["value"]):
+                ax.annotate("+", (low, i), xytext=(4, -3), textcoords="offset points", color=colour)
+    labels = [f"{r.category.replace('_', ' ')} ({r.unit}) \u2014 {r.claimant}" for r in shown.itertuples()]
+    ax.set_yticks(range(len(shown)), labels, fontsize=7)
+    ax.set_xscale("symlog")
+    ax.set_xlabel("number reported (ranges as bars; red: claimants disagree)")
+    ax.set_title("Reported numbers and who claims them")
+    return ax
+
+
+def developments_per_day(ledger: pd.DataFrame, *, ax=None, freq: str = "D"):
+    """Stacked bars of developments per day (or week, month) and category."""
+    dated = ledger.dropna(subset=["date"])
+    ax = _axes(ax)
+    if dated.empty:
+        ax.text(0.5, 0.5, "no dated developments", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    table = (dated.assign(period=pd.to_datetime(dated["date"]).dt.to_period(freq).dt.start_time)
+             .pivot_table(index="period", columns="category", values="text", aggfunc="size", fill_value=0))
+    table = table[[c for c in _CATEGORY_ORDER if c in table.columns]]
+    bottom = None
+    width = {"D": 0.8, "W": 5, "M": 25}.get(freq, 0.8)
+    for category in table.columns:
+        ax.bar(table.index, table[category], bottom=bottom, width=width, label=category.replace("_", " "))
+        bottom = table[category] if bottom is None else bottom + table[category]
+    ax.set_ylabel("developments")
+    ax.set_title({"D": "Developments per day", "W": "Developments per week", "M": "Developments per month"}.get(freq, ""))
+    ax.legend(fontsize=7, ncols=2)
+    ax.set_xlim(table.index.min() - pd.Timedelta(days=1), table.index.max() + pd.Timedelta(days=2))
+    _day_axis(ax)
+    return ax
+
+
+def places_scatter(places: pd.DataFrame, *, ax=None):
+    """Places of the ledger at their coordinates (GeoNames, offline), sized by developments.
+
+    No map outlines ship offline, so this is a labelled scatter of longitude and latitude, not a map.
+    """
+    located = places.dropna(subset=["latitude", "longitude"])
+    ax = _axes(ax, figsize=(8, 5))
+    ax.scatter(located["longitude"], located["latitude"], s=40 + 30 * located["developments"], color="#c44e52",
+               alpha=0.6)
+    for row in located.itertuples():
+        ax.annotate(row.place, (row.longitude, row.latitude), xytext=(5, 3), textcoords="offset points", fontsize=8)
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    ax.set_aspect(1.4)
+    missing = len(places) - len(located)
+    note = f"; {missing} place(s) without coordinates" if missing else ""
+    ax.set_title(f"Where developments were reported (positions only, no map outlines offline{note})", fontsize=9)
+    ax.grid(color="#eeeeee")
     return ax

