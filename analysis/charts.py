@@ -442,6 +442,10 @@ def places_scatter(places: pd.DataFrame, *, ax=None):
     """
     located = places.dropna(subset=["latitude", "longitude"])
     ax = _axes(ax, figsize=(8, 5))
+    if located.empty:
+        ax.text(0.5, 0.5, "no places with known coordinates", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
     ax.scatter(located["longitude"], located["latitude"], s=40 + 30 * located["developments"], color="#c44e52",
                alpha=0.6)
     for row in located.itertuples():

@@ -35,13 +35,16 @@ DEVELOPMENT_COLUMNS = ["article_id", "sent_id", "category", "date", "date_text",
 #: The units a category's number is counted in; a number in another unit is not that development's.
 CATEGORY_UNITS = {
     "casualties": {"person"},
-    "humanitarian": {"person"},
     "military_strike": {"strike", "missile", "rocket", "drone", "shell", "bomb", "attack", "round"},
+    "humanitarian": {"person", "corridor"},
     "military_aid": {"USD", "EUR", "GBP", "tank", "missile", "vehicle", "howitzer", "aircraft", "weapon", "launcher"},
     "sanctions": {"USD", "EUR", "GBP", "RUB", "bank", "company", "person", "sanction"},
     "economy": {"percent", "percentage point", "USD", "EUR", "GBP", "RUB", "UAH"},
     "ground_movement": {"km", "mile", "vehicle", "tank", "person", "settlement"},
 }
+#: Standing section headers of daily assessments (ISW) that name aims, not events.
+_HEADER_RE = re.compile(r"^\(?(?:(?:Russian|Ukrainian) objectives?:|Main effort\b|Subordinate main effort\b|"
+                        r"Supporting effort\b|Activity in Russian-occupied areas\b)", re.IGNORECASE)
 _HEDGE_RE = re.compile(
     r"could not (?:be )?(?:independently )?(?:verif|confirm)\w*|cannot (?:be )?(?:independently )?(?:verif|confirm)\w*"
     r"|no independent(?:ly)? confirm\w*|not (?:been )?independently (?:verified|confirmed)|unconfirmed|unverified"
@@ -108,6 +111,8 @@ def developments(
     for article_id, sent_id, text, start, end in zip(selected["article_id"], selected["sent_id"], selected["text"],
                                                      selected["start"], selected["end"]):
         key = (article_id, sent_id)
+        if _HEADER_RE.match(text):
+            continue
         found = [(category, match) for category, pattern in category_rules() if (match := pattern.search(text))]
         if not found:
             continue
@@ -250,7 +255,9 @@ def places_table(ledger: pd.DataFrame) -> pd.DataFrame:
     ``latitude``, ``longitude``."""
     placed = ledger.dropna(subset=["place"])
     if placed.empty:
-        return pd.DataFrame(columns=["place", "developments", "categories", "latitude", "longitude"])
+        return pd.DataFrame({"place": pd.Series(dtype="object"), "developments": pd.Series(dtype="int64"),
+                             "categories": pd.Series(dtype="object"), "latitude": pd.Series(dtype="float64"),
+                             "longitude": pd.Series(dtype="float64")})
     counts = placed.groupby("place").agg(developments=("category", "size"),
                                          categories=("category", lambda c: ";".join(sorted(set(c)))))
     coords = place_coordinates(list(counts.index)).set_index("place")

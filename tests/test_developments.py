@@ -120,3 +120,35 @@ class TestOutputs:
         assert charts.developments_per_day(seed_ledger).get_ylabel() == "developments"
         ax = charts.places_scatter(places_table(seed_ledger))
         assert "Kharkiv" in {t.get_text() for t in ax.texts} and "no map outlines" in ax.get_title()
+
+
+def test_charts_with_nothing_to_draw():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from analysis import charts
+    from analysis.developments import places_table, reported_numbers
+
+    arts = pd.DataFrame({"article_id": ["a"], "title": [None], "text": ["Missiles hit the city on Monday."]})
+    ledger = developments(sentences(arts), arts=arts)
+    assert ledger["date"].isna().all()  # no publication date: "Monday" is not guessed
+    assert not charts.places_scatter(places_table(ledger)).axison
+    assert not charts.development_timeline(ledger).axison
+    assert not charts.developments_per_day(ledger).axison
+    charts.reported_numbers_chart(reported_numbers(ledger))
+
+
+@pytest.mark.parametrize("text, absent, present", [
+    ("Russian forces shelled occupied territories near Kherson.", "ground_movement", "military_strike"),
+    ("Republicans have seized on the issue.", "ground_movement", None),
+    ("A suspected gas explosion damaged a flat.", "military_strike", None),
+    ("(Russian objective: Encircle Ukrainian troops in the east)", "ground_movement", None),
+    ("Russian troops occupied the village of Robotyne on Tuesday.", None, "ground_movement"),
+])
+def test_lexicon_senses(text, absent, present):
+    arts = pd.DataFrame({"article_id": ["a"], "title": [None], "text": [text]})
+    categories = set(developments(sentences(arts))["category"])
+    if absent:
+        assert absent not in categories
+    if present:
+        assert present in categories
