@@ -31,7 +31,26 @@ __all__ = ["developments", "quantities", "dates", "CATEGORIES"]
 CATEGORIES = ("diplomacy", "demand", "appeal", "statement", "military_strike", "ground_movement", "casualties",
               "military_aid", "sanctions", "economy", "humanitarian", "military_restriction", "other")
 DEVELOPMENT_COLUMNS = ["article_id", "sent_id", "category", "date", "date_text", "place", "value", "low", "high",
-                       "unit", "claimant", "actors", "text", "quantity_text", "hedged", "trigger", "start", "end"]
+                       "unit", "claimant", "actors", "text", "quantity_text", "hedged", "status", "trigger", "start",
+                       "end"]
+#: What the sentence says of the development, read in the words just before its trigger (same
+#: clause): reported as having happened, expected, attempted, said not to have happened, disputed,
+#: or conditional.
+STATUS_PATTERNS = (
+    ("disputed", re.compile(r"\b(?:denied|denies|deny|refuted|rejected (?:the |claims?)|inaccurate|false(?:ly)?|"
+                            r"fake|fabricated|claims? to have)\b", re.IGNORECASE)),
+    ("not_occurred", re.compile(r"(?:\b(?:did not|didn't|has not|have not|had not|hasn't|haven't|never|no longer|"
+                                r"failed to)\s+(?:\w+\s+){0,2}|\bno\s+(?:further\s+|new\s+|major\s+|"
+                                r"significant\s+)?)$", re.IGNORECASE)),
+    ("attempted", re.compile(r"\b(?:attempt(?:s|ed|ing)? to|tr(?:y|ied|ying) to)\s+(?:\w+\s+){0,2}$",
+                             re.IGNORECASE)),
+    ("expected", re.compile(r"\b(?:will|could|may|might|expected to|plans? to|planning to|intends? to|aims? to|"
+                            r"seeks? to|preparing to|threaten(?:s|ed)? to|objective|in the coming|poised to|"
+                            r"set to)\b[^,;.]{0,40}$", re.IGNORECASE)),
+    ("conditional", re.compile(r"\bif\b[^,;.]{0,60}$", re.IGNORECASE)),
+)
+#: How far before the trigger its status words may stand, in characters.
+STATUS_REACH = 60
 #: The units a category's number is counted in; a number in another unit is not that development's.
 CATEGORY_UNITS = {
     "casualties": {"person"},
@@ -129,11 +148,27 @@ def developments(
             rows.append((article_id, sent_id, category, date, date_text, place,
                          *(number[k] if number is not None else None for k in ("value", "low", "high", "unit")),
                          claims.get(key), involved, text, number["text"] if number is not None else None, hedged,
-                         match.group(), start, end))
+                         status_of(text, match.start()), match.group(), start, end))
     frame = pd.DataFrame(rows, columns=DEVELOPMENT_COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"])
     return frame.astype({"sent_id": "int64", "value": "float64", "low": "float64", "high": "float64",
                          "hedged": "bool", "start": "int64", "end": "int64"})
+
+
+def status_of(text: str, trigger_at: int) -> str:
+    """``reported``, ``expected``, ``attempted``, ``not_occurred``, ``disputed`` or ``conditional``,
+    from the words in the same clause just before the trigger at ``text[trigger_at:]`` ("will likely
+    launch", "attempted to advance", "did not advance", "denied shelling", "if they cross"); a
+    refutation anywhere in the sentence ("the report was inaccurate") disputes it too."""
+    before = text[max(0, trigger_at - STATUS_REACH):trigger_at]
+    clause = re.split(r"[,;:]\s|\s(?:--|\u2014|\u2013)\s", before)[-1]
+    for status, pattern in STATUS_PATTERNS:
+        if status == "disputed":
+            if pattern.search(text):
+                return status
+        elif pattern.search(clause):
+            return status
+    return "reported"
 
 
 def _published(selected: pd.DataFrame, arts: pd.DataFrame | None) -> dict:
@@ -296,5 +331,7 @@ def story(ledger: pd.DataFrame) -> str:
         where = f" [{row.place}]" if isinstance(row.place, str) else ""
         number = f" ({row.quantity_text})" if isinstance(row.quantity_text, str) else ""
         hedge = " (unverified)" if row.hedged else ""
+        if row.status != "reported":
+            hedge += f" ({row.status.replace('_', ' ')})"
         lines.append(f"{when} · {row.category.replace('_', ' ')}{where}{number}{hedge}: {who}{row.text}")
     return "\n".join(lines)

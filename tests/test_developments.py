@@ -152,3 +152,27 @@ def test_lexicon_senses(text, absent, present):
         assert absent not in categories
     if present:
         assert present in categories
+
+
+@pytest.mark.parametrize("text, trigger, status", [
+    ("Russian artillery bombarded Kharkiv on Monday.", "bombarded", "reported"),
+    ("Russian forces will likely launch a renewed assault on Kyiv.", "assault", "expected"),
+    ("Russian troops attempted to advance on Dibrovne.", "advance", "attempted"),
+    ("Russian forces did not advance near Bakhmut.", "advance", "not_occurred"),
+    ("There were no new strikes on Kyiv overnight.", "strikes", "not_occurred"),
+    ("Ukrainian officials denied that Russian forces captured the town.", "captured", "disputed"),
+    ("A CNN report that Russian forces captured the town was inaccurate, officials said.", "captured", "disputed"),
+    ("If Russian troops cross the river, the city will be encircled.", "cross", "conditional"),
+    ("Putin said a deal was possible only if Kyiv was neutral -- demands that Kyiv dismissed.", "demands",
+     "reported"),
+    ("There have been no independent confirmed numbers of casualties.", "casualties", "reported"),
+])
+def test_status(text, trigger, status):
+    from analysis.developments import status_of
+
+    assert status_of(text, text.index(trigger)) == status
+
+
+def test_seed_statuses(seed_ledger):
+    unusual = seed_ledger[seed_ledger["status"] != "reported"]
+    assert unusual[["para_id", "category", "status"]].values.tolist() == [[28, "economy", "expected"]]
