@@ -12,24 +12,19 @@ and written as JSON to benchmarks/results/.
 from __future__ import annotations
 
 import argparse
-import json
-import multiprocessing as mp
-import os
 import platform
 import statistics
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "bbc"
+from benchmarks.harness import SHARED, in_fresh_processes, peak_mb, pin_to_one_core, write_result
+
+DEFAULT_CORPUS = SHARED / "corpora" / "bbc"
 
 
 def _one_run(corpus: str, queue) -> None:
-    import resource
-
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    pin_to_one_core()
     start = time.perf_counter()
     from analysis import load_articles, paragraphs, sentences
     from analysis.load import load_summary
@@ -39,20 +34,12 @@ def _one_run(corpus: str, queue) -> None:
     sents = sentences(paras, progress=False)
     elapsed = time.perf_counter() - start
     counts = load_summary(arts.attrs["load_report"])
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     queue.put({"seconds": elapsed, "articles": counts["loaded"] + counts["duplicates"], "loaded": counts["loaded"],
-               "paragraphs": len(paras), "sentences": len(sents), "peak_mb": peak_kb / 1024})
+               "paragraphs": len(paras), "sentences": len(sents), "peak_mb": peak_mb()})
 
 
 def run(corpus: Path, runs: int) -> dict:
-    ctx = mp.get_context("spawn")
-    results = []
-    for _ in range(runs):
-        queue = ctx.Queue()
-        proc = ctx.Process(target=_one_run, args=(str(corpus), queue))
-        proc.start()
-        results.append(queue.get())
-        proc.join()
+    results = in_fresh_processes(_one_run, (str(corpus),), runs)
     seconds = statistics.median(r["seconds"] for r in results)
     first = results[0]
     return {
@@ -75,9 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"benchmark corpus {args.corpus} not found (it lives in ../shared/corpora)")
         return 2
     result = run(args.corpus, args.runs)
-    out = REPO / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"load_{args.corpus.stem}.json").write_text(json.dumps(result, indent=2) + "\n")
+    write_result(f"load_{args.corpus.stem}", result)
     print(f"{result['articles']:,} articles ({result['loaded']:,} loaded), {result['sentences']:,} sentences: "
           f"median {result['median_seconds']} s over {args.runs} runs = {result['articles_per_second']:,} articles/s, "
           f"peak {result['peak_mb']} MB")

@@ -8,15 +8,13 @@ Reported: median tokens per second of ``tag_entities`` (features included), and 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import resource
 import statistics
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = REPO.parent / "shared" / "eval" / "conll2003" / "valid.txt"
+from benchmarks.harness import SHARED, peak_mb, pin_to_one_core, write_result
+
+DEFAULT_DATA = SHARED / "eval" / "conll2003" / "valid.txt"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,8 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.exists():
         print(f"{args.data} not found (it lives in ../shared/eval/conll2003)")
         return 2
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    pin_to_one_core()
     from analysis import ner
     from analysis.evaluate import read_conll
 
@@ -44,10 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         seconds.append(time.perf_counter() - began)
     median = statistics.median(seconds)
     result = {"tokens": tokens, "runs": args.runs, "median_seconds": round(median, 3),
-              "tokens_per_second": round(tokens / median), "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
-    out = REPO / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "ner.json").write_text(json.dumps(result, indent=2) + "\n")
+              "tokens_per_second": round(tokens / median), "peak_mb": round(peak_mb(), 1)}
+    write_result("ner", result)
     print(f"{tokens:,} tokens: median {result['median_seconds']} s over {args.runs} runs = "
           f"{result['tokens_per_second']:,} tokens/s on one core (cold feature caches), peak {result['peak_mb']} MB")
     return 0

@@ -11,22 +11,17 @@ seconds of each, articles per second (stories with a body), and the peak residen
 from __future__ import annotations
 
 import argparse
-import json
-import multiprocessing as mp
-import os
 import statistics
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "reuters21578.jsonl"
+from benchmarks.harness import SHARED, in_fresh_processes, peak_mb, pin_to_one_core, write_result
+
+DEFAULT_CORPUS = SHARED / "corpora" / "reuters21578.jsonl"
 
 
 def _one_run(corpus: str, queue) -> None:
-    import resource
-
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    pin_to_one_core()
     from analysis import load_articles, sentences, terms
     from analysis.load import load_summary
 
@@ -43,7 +38,7 @@ def _one_run(corpus: str, queue) -> None:
     queue.put({
         "articles": counts["loaded"] + counts["duplicates"], "load_and_sentences": prepared - start,
         "term_frequency": counted - prepared, "distinctive_terms": done - counted, "terms": len(tf),
-        "distinctive_rows": len(dist), "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "distinctive_rows": len(dist), "peak_mb": peak_mb(),
     })
 
 
@@ -55,23 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.corpus.exists():
         print(f"benchmark corpus {args.corpus} not found (it lives in ../shared/corpora)")
         return 2
-    ctx = mp.get_context("spawn")
-    results = []
-    for _ in range(args.runs):
-        queue = ctx.Queue()
-        proc = ctx.Process(target=_one_run, args=(str(args.corpus), queue))
-        proc.start()
-        results.append(queue.get())
-        proc.join()
+    results = in_fresh_processes(_one_run, (str(args.corpus),), args.runs)
     articles = results[0]["articles"]
     summary = {"corpus": str(args.corpus), "runs": args.runs, "articles": articles,
                "peak_mb": round(max(r["peak_mb"] for r in results), 1), "terms": results[0]["terms"]}
     for step in ("load_and_sentences", "term_frequency", "distinctive_terms"):
         seconds = statistics.median(r[step] for r in results)
         summary[step] = {"median_seconds": round(seconds, 2), "articles_per_second": round(articles / seconds, 1)}
-    out = REPO / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "terms_reuters.json").write_text(json.dumps(summary, indent=2) + "\n")
+    write_result("terms_reuters", summary)
     for step in ("load_and_sentences", "term_frequency", "distinctive_terms"):
         print(f"{step:>20}: {summary[step]['median_seconds']:>6} s  {summary[step]['articles_per_second']:>8,} articles/s")
     print(f"{articles:,} stories, {summary['terms']:,} distinct 1-2-grams, peak {summary['peak_mb']} MB "
