@@ -252,7 +252,7 @@ def mentions(
     """
     from tqdm import tqdm
 
-    from analysis.ner import spans, tag_entities
+    from analysis.ner import spans
     from analysis.text import select_roles, token_spans
 
     table = gazetteer_table(gazetteer)

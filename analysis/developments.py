@@ -118,8 +118,7 @@ def developments(
         mentions = actor_module.mentions(sents, roles=("title", "body"))
     published = _published(selected, arts)
     numbers = quantities(selected, roles=None)
-    when = dates(selected, arts=arts, roles=None) if arts is not None or "published" in selected else \
-        dates(selected, roles=None)
+    when = dates(selected, arts=arts, roles=None)
     said = quotes(sents, mentions=mentions, roles=roles)
     names = dict(zip(mentions["actor_id"], mentions["actor"]))
     by_sentence = {

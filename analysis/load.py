@@ -20,7 +20,6 @@ import io
 import json
 import math
 import re
-import sys
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone

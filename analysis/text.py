@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import pandas as pd
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import load_articles, paragraphs, sentences, tokens
+from analysis import paragraphs, sentences, tokens
 from analysis.text import ROLES, paragraph_spans, sentence_spans, tag_roles
 
 from conftest import SEED_GOLD, needs_shared
