@@ -38,15 +38,18 @@ DEVELOPMENT_COLUMNS = ["article_id", "sent_id", "category", "date", "date_text",
 #: or conditional.
 STATUS_PATTERNS = (
     ("disputed", re.compile(r"\b(?:denied|denies|deny|refuted|rejected (?:the |claims?)|inaccurate|false(?:ly)?|"
-                            r"fake|fabricated|claims? to have)\b", re.IGNORECASE)),
+                            r"fake|fabricated|claim(?:s|ed)? to have)\b", re.IGNORECASE)),
     ("not_occurred", re.compile(r"(?:\b(?:did not|didn't|has not|have not|had not|hasn't|haven't|never|no longer|"
-                                r"failed to)\s+(?:\w+\s+){0,2}|\bno\s+(?:further\s+|new\s+|major\s+|"
-                                r"significant\s+)?)$", re.IGNORECASE)),
-    ("attempted", re.compile(r"\b(?:attempt(?:s|ed|ing)? to|tr(?:y|ied|ying) to)\s+(?:\w+\s+){0,2}$",
+                                r"failed to|unlikely to|unable to)\s+(?:\w+\s+){0,3}|"
+                                r"\bno\s+(?:further\s+|new\s+|major\s+|significant\s+)?)$", re.IGNORECASE)),
+    ("attempted", re.compile(r"\b(?:attempt(?:s|ed|ing)? to|tr(?:y|ied|ying) to)\s+(?:\w+\s+){0,2}$|"
+                             r"\battempt(?:s|ed|ing)?\s+(?:an?\s+|the\s+|another\s+)?(?:\w+\s+){0,2}$",
                              re.IGNORECASE)),
-    ("expected", re.compile(r"\b(?:will|could|may|might|expected to|plans? to|planning to|intends? to|aims? to|"
+    ("expected", re.compile(r"\b(?:will|would|could|(?-i:may)|might|in preparation to|expected to|plans? to|"
+                            r"planning to|intends? to|aims? to|"
                             r"seeks? to|preparing to|threaten(?:s|ed)? to|objective|in the coming|poised to|"
-                            r"set to)\b[^,;.]{0,40}$", re.IGNORECASE)),
+                            r"set to|prior to|conditions for|prepar(?:e|es|ing) for|in order to)\b[^,;.]{0,50}$",
+                            re.IGNORECASE)),
     ("conditional", re.compile(r"\bif\b[^,;.]{0,60}$", re.IGNORECASE)),
 )
 #: How far before the trigger its status words may stand, in characters.
@@ -62,7 +65,8 @@ CATEGORY_UNITS = {
     "ground_movement": {"km", "mile", "vehicle", "tank", "person", "settlement"},
 }
 #: Standing section headers of daily assessments (ISW) that name aims, not events.
-_HEADER_RE = re.compile(r"^\(?(?:(?:Russian|Ukrainian) objectives?:|Main effort\b|Subordinate main effort\b|"
+_HEADER_RE = re.compile(r"^\s*(?:[-\u2013\u2014\u2022*]\s*)?\(?(?:(?:Russian|Ukrainian) objectives?:|Main effort\b|"
+                        r"Subordinate main effort\b|"
                         r"Supporting effort\b|Activity in Russian-occupied areas\b)", re.IGNORECASE)
 _HEDGE_RE = re.compile(
     r"could not (?:be )?(?:independently )?(?:verif|confirm)\w*|cannot (?:be )?(?:independently )?(?:verif|confirm)\w*"
@@ -125,6 +129,7 @@ def developments(
         "numbers": _group(numbers), "dates": _group(when[when["resolved"]]), "mentions": _group(mentions),
     }
     claims = _claimants(said, selected, names)
+    sources = _sources(selected, arts)
     rows = []
     for article_id, sent_id, text, start, end in zip(selected["article_id"], selected["sent_id"], selected["text"],
                                                      selected["start"], selected["end"]):
@@ -135,18 +140,23 @@ def developments(
         if not found:
             continue
         sentence_mentions = by_sentence["mentions"].get(key)
-        place, involved = _place_and_actors(sentence_mentions)
+        involved = _actors(sentence_mentions)
+        claimant, resolved = claims.get(key, (None, False))
+        if not resolved:
+            claimant = cue_claimant(text, sentence_mentions, start, source=sources.get(article_id)) or claimant
         hedged = bool(_HEDGE_RE.search(text))
         seen = set()
         for category, match in found:
             if category in seen:
                 continue
             seen.add(category)
-            number = _quantity(by_sentence["numbers"].get(key), category)
+            number = _quantity(by_sentence["numbers"].get(key), category, start + match.start(), start + match.end(),
+                               text, start)
             date, date_text = _date(by_sentence["dates"].get(key), published.get(article_id), start + match.start())
+            place = _nearest_place(sentence_mentions, start + match.start(), start + match.end())
             rows.append((article_id, sent_id, category, date, date_text, place,
                          *(number[k] if number is not None else None for k in ("value", "low", "high", "unit")),
-                         claims.get(key), involved, text, number["text"] if number is not None else None, hedged,
+                         claimant, involved, text, number["text"] if number is not None else None, hedged,
                          status_of(text, match.start()), match.group(), start, end))
     frame = pd.DataFrame(rows, columns=DEVELOPMENT_COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"])
@@ -185,12 +195,73 @@ def _group(frame: pd.DataFrame) -> dict:
     return {key: group for key, group in frame.groupby(["article_id", "sent_id"], sort=False)} if len(frame) else {}
 
 
-def _place_and_actors(found: pd.DataFrame | None) -> tuple[str | None, str | None]:
+def _actors(found: pd.DataFrame | None) -> str | None:
     if found is None:
-        return None, None
-    places = found.loc[found["actor_type"] == "place", "actor"]
+        return None
     others = list(dict.fromkeys(found.loc[found["actor_type"] != "place", "actor"]))
-    return (places.iloc[0] if len(places) else None), (";".join(others) or None)
+    return ";".join(others) or None
+
+
+def _nearest_place(found: pd.DataFrame | None, trigger_start: int, trigger_end: int) -> str | None:
+    """The place mention nearest the development's trigger words (a place after the trigger wins a
+    tie: "strikes on Kharkiv"); None when the sentence names no place."""
+    if found is None:
+        return None
+    places = found[found["actor_type"] == "place"]
+    if places.empty:
+        return None
+    best = min(zip(places["start"], places["end"], places["actor"]),
+               key=lambda p: (p[0] - trigger_end if p[0] >= trigger_end else trigger_start - p[1] + 0.5, p[0]))
+    return best[2]
+
+
+def _sources(selected: pd.DataFrame, arts: pd.DataFrame | None) -> dict:
+    for frame in (selected, arts):
+        if frame is not None and "source" in frame:
+            unique = frame.drop_duplicates("article_id")
+            return {k: v for k, v in zip(unique["article_id"], unique["source"]) if isinstance(v, str) and v}
+    return {}
+
+
+#: Verbs of claiming that name their claimant right before them ("Ukraine's military said",
+#: "the Pentagon confirmed", "Moscow accused ..."), or right after them ("said Zelensky").
+_CLAIM_VERB = (r"(?:said|says|told|reported|reports|claimed|claims|stated|states|announced|announces|confirmed|"
+               r"confirms|accused|accuses|alleged|alleges|estimated|estimates|warned|warns|denied|denies|added|"
+               r"wrote|posted|noted|insisted|admitted|acknowledged|assessed|assesses|published|released)")
+_CLAIM_BEFORE_RE = re.compile(r"^(?:\s*,?\s*(?:on|late on|early on)?\s*(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+                              r"Saturday|Sunday|today|yesterday|earlier|later|also|previously|separately)?,?\s*)"
+                              + _CLAIM_VERB + r"\b")
+_CLAIM_AFTER_RE = re.compile(r"\b(?:said|says|told|added|wrote|according to)\s+(?:the\s+)?$", re.IGNORECASE)
+_ACCORDING_RE = re.compile(r"\baccording to\s+(?P<who>(?:the\s+)?(?:[\w\u2019'.-]+\s+){0,5}?[\w\u2019'.-]+)"
+                           r"(?=\s*(?:[,;:.)]|\s+(?:on|in|at|which|who|that|as|and|but)\b|$))", re.IGNORECASE)
+_SELF_CLAIM_RE = re.compile(r"\b(?:[Ww]e|ISW) (?:assess|assesses|assessed|forecast|forecasts|estimate|estimates)\b")
+
+
+def cue_claimant(text: str, found: pd.DataFrame | None, sent_start: int, *, source: str | None = None) -> str | None:
+    """Who a sentence's report comes from when no quote or reported speech gives it: an actor named
+    right before a verb of claiming ("the Pentagon confirmed", "Moscow accused") or right after
+    "said"/"according to"; the words after "according to" when they name no known actor
+    ("according to local officials"); the article's source for its own assessments ("we assess").
+
+    Args:
+        text: the sentence.
+        found: the sentence's actor mentions (offsets in the article).
+        sent_start: the sentence's offset in the article.
+        source: the article's source (publication).
+    """
+    if found is not None and len(found):
+        who = found[found["actor_type"] != "place"]
+        for begin, finish, actor in zip(who["start"] - sent_start, who["end"] - sent_start, who["actor"]):
+            if _CLAIM_BEFORE_RE.match(text[finish:]) or _CLAIM_AFTER_RE.search(text[:begin]):
+                return actor
+    according = _ACCORDING_RE.search(text)
+    if according:
+        who = according.group("who")
+        # a sentence's final period is not part of the name; an abbreviation's ("U.S.") is
+        return who[:-1] if who.endswith(".") and not re.search(r"\.\w+\.$", who) else who
+    if _SELF_CLAIM_RE.search(text) and source:
+        return source
+    return None
 
 
 #: A period ("last week") dates a development only this close to its trigger (in characters); a day
@@ -212,19 +283,51 @@ def _date(found: pd.DataFrame | None, published, trigger_at: int) -> tuple:
     return (published if published is not None else pd.NaT), None
 
 
-def _quantity(found: pd.DataFrame | None, category: str) -> dict | None:
+#: How far from its trigger (in characters) a number may stand and still count that development.
+QUANTITY_REACH = 80
+
+
+_CLAUSE_GAP_RE = re.compile(r"[,;]|\b(?:and|or|but|while|whereas)\b")
+#: A distance that locates a place ("16 km north of Donetsk") rather than measuring a movement.
+_LOCATING_RE = re.compile(r"\s*(?:\(|,)?\s*(?:north|south|east|west|northeast|northwest|southeast|southwest|"
+                          r"north-east|north-west|south-east|south-west|from|of|away|outside|beyond|behind)\b",
+                          re.IGNORECASE)
+
+
+def _quantity(found: pd.DataFrame | None, category: str, trigger_start: int, trigger_end: int, text: str,
+              sentence_start: int) -> dict | None:
+    """The number in the category's units nearest the trigger ("351 civilians killed and 707
+    injured": 351 for "killed"), within :data:`QUANTITY_REACH` characters (offsets in the article);
+    a distance that only locates a place ("16 km north of") measures no movement."""
     if found is None:
         return None
     wanted = CATEGORY_UNITS.get(category)
     if not wanted:
         return None
     fitting = found[found["unit"].isin(wanted)]
-    return fitting.iloc[0].to_dict() if len(fitting) else None
+    if fitting.empty:
+        return None
+    best, best_distance = None, None
+    for row in fitting.to_dict("records"):
+        start, end = row["start"], row["end"]
+        if row["unit"] in ("km", "mile") and _LOCATING_RE.match(text, end - sentence_start):
+            continue
+        distance = start - trigger_end if start >= trigger_end else max(0, trigger_start - end)
+        if distance > QUANTITY_REACH:
+            continue
+        # a number across "and" or a comma belongs to the next clause ("351 were killed and 707
+        # injured"): it counts only when no number stands in the trigger's own clause
+        gap = (text[trigger_end - sentence_start:start - sentence_start] if start >= trigger_end
+               else text[end - sentence_start:trigger_start - sentence_start])
+        rank = distance + (QUANTITY_REACH if _CLAUSE_GAP_RE.search(gap) else 0)
+        if best_distance is None or rank < best_distance:
+            best, best_distance = row, rank
+    return best
 
 
 def _claimants(said: pd.DataFrame, selected: pd.DataFrame, names: dict) -> dict:
     """Who each sentence's report comes from: the speaker of a quote or reported speech whose
-    content or cue lies in the sentence."""
+    content or cue lies in the sentence, and whether that speaker is a known actor."""
     claims: dict = {}
     if said.empty:
         return claims
@@ -235,10 +338,11 @@ def _claimants(said: pd.DataFrame, selected: pd.DataFrame, names: dict) -> dict:
         by_article.setdefault(row.article_id, []).append(row)
     for (article_id, sent_id), (start, end) in spans.items():
         for row in by_article.get(article_id, ()):
-            inside = (row.start < end and start < row.end) or (row.cue_start is not None and start <= row.cue_start < end)
+            inside = ((row.start < end and start < row.end)
+                      or (row.cue_start is not None and start <= row.cue_start < end))
             if inside:
                 actor = names.get(row.speaker_actor_id) if row.speaker_actor_id else None
-                claims[(article_id, sent_id)] = actor or row.speaker
+                claims[(article_id, sent_id)] = (actor or row.speaker, actor is not None)
                 break
     return claims
 

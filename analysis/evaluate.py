@@ -250,6 +250,43 @@ def evaluate_ner(path: str | Path) -> dict:
             "tokens": tokens, "tokens_per_second": tokens / seconds if seconds else float("inf")}
 
 
+#: Columns a reviewer fills in: 1 when right, 0 when wrong, empty when the row gives nothing to judge.
+REVIEW_COLUMNS = ["category_ok", "quantity_ok", "claimant_ok"]
+
+
+def developments_sample(paths: list[str], *, n: int = 50, random_state: int = 0, numbered: bool = False,
+                        progress: bool = False) -> pd.DataFrame:
+    """A reproducible random sample of ledger rows from corpora, for review by hand: the row's
+    category, trigger, status, quantity, claimant, place and sentence, with empty columns
+    (:data:`REVIEW_COLUMNS`) for the reviewer's verdicts; ``numbered`` samples only rows with a number."""
+    from analysis.developments import developments
+    from analysis.load import load_articles
+    from analysis.text import sentences
+
+    frames = []
+    for path in paths:
+        arts = load_articles(path, progress=progress)
+        ledger = developments(sentences(arts), arts=arts)
+        frames.append(ledger.assign(corpus=Path(path).name))
+    ledger = pd.concat(frames, ignore_index=True)
+    if numbered:
+        ledger = ledger.dropna(subset=["unit"])
+    sample = ledger.sample(min(n, len(ledger)), random_state=random_state)
+    columns = ["corpus", "article_id", "sent_id", "category", "trigger", "status", "quantity_text", "value", "low",
+               "high", "unit", "claimant", "place", "date", "hedged", "text"]
+    return sample[columns].assign(**{c: "" for c in REVIEW_COLUMNS}).reset_index(drop=True)
+
+
+def review_scores(reviewed: pd.DataFrame) -> pd.DataFrame:
+    """Precision per reviewed column of a filled-in :func:`developments_sample`: ``column``,
+    ``judged`` (rows with a verdict), ``right``, ``precision``."""
+    rows = []
+    for column in REVIEW_COLUMNS:
+        verdicts = pd.to_numeric(reviewed[column], errors="coerce").dropna()
+        rows.append((column, len(verdicts), int(verdicts.sum()), verdicts.mean() if len(verdicts) else float("nan")))
+    return pd.DataFrame(rows, columns=["column", "judged", "right", "precision"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.evaluate", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="task", required=True)
@@ -262,8 +299,25 @@ def main(argv: list[str] | None = None) -> int:
     ner.add_argument("file")
     quotes = commands.add_parser("quotes", help="source and content spans against PolNeAR brat files")
     quotes.add_argument("directory")
+    sample = commands.add_parser("developments-sample",
+                                 help="a random sample of ledger rows as CSV, with columns to judge by hand")
+    sample.add_argument("paths", nargs="+")
+    sample.add_argument("--n", type=int, default=50)
+    sample.add_argument("--random-state", type=int, default=0)
+    sample.add_argument("--numbered", action="store_true", help="only rows that carry a number")
+    sample.add_argument("--out", default="-", help="CSV file to write (default: standard output)")
+    review = commands.add_parser("developments-review", help="precision of a judged developments-sample CSV")
+    review.add_argument("file")
     args = parser.parse_args(argv)
     try:
+        if args.task == "developments-sample":
+            table = developments_sample(args.paths, n=args.n, random_state=args.random_state, numbered=args.numbered)
+            table.to_csv(sys.stdout if args.out == "-" else args.out, index=False)
+            return 0
+        if args.task == "developments-review":
+            scores = review_scores(pd.read_csv(args.file, dtype=str, keep_default_na=False))
+            print(scores.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+            return 0
         if args.task == "quotes":
             from analysis import evaluate_quotes
 

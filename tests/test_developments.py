@@ -144,6 +144,20 @@ def test_charts_with_nothing_to_draw():
     ("A suspected gas explosion damaged a flat.", "military_strike", None),
     ("(Russian objective: Encircle Ukrainian troops in the east)", "ground_movement", None),
     ("Russian troops occupied the village of Robotyne on Tuesday.", None, "ground_movement"),
+    ("Russia has thousands of S-300 missiles in storage.", "military_strike", None),
+    ("Air defences shot down four Kalibr missiles over Odesa.", None, "military_strike"),
+    ("The Russians fled the island in two speedboats.", "humanitarian", "ground_movement"),
+    ("Families fled the city as shelling intensified.", None, "humanitarian"),
+    ("Commanders refused to risk equipment to evacuate the wounded.", "military_aid", None),
+    ("The US will send more howitzers to Ukraine.", None, "military_aid"),
+    ("Russia no longer threatens its neighbours, Putin said.", "statement", None),
+    ("Medvedev threatened to deploy nuclear weapons in the Baltic.", None, "statement"),
+    ("It controls a land corridor from Mariupol to Crimea.", "humanitarian", None),
+    ("- Subordinate Main Effort\u2014Encirclement of Ukrainian troops in the cauldron", "ground_movement", None),
+    ("Guards fired warning shots to prevent a stampede at the station.", "military_strike", None),
+    ("There could be no more talk of a nuclear-free Baltic.", "diplomacy", None),
+    ("The soldier said he was threatened with death in captivity.", "casualties", None),
+    ("It violates the Convention on the Prevention and Punishment of the Crime of Genocide.", "sanctions", None),
 ])
 def test_lexicon_senses(text, absent, present):
     arts = pd.DataFrame({"article_id": ["a"], "title": [None], "text": [text]})
@@ -166,6 +180,14 @@ def test_lexicon_senses(text, absent, present):
     ("Putin said a deal was possible only if Kyiv was neutral -- demands that Kyiv dismissed.", "demands",
      "reported"),
     ("There have been no independent confirmed numbers of casualties.", "casualties", "reported"),
+    ("Russian forces did not conduct operations on May 9 but continued to launch missile strikes.", "missile strikes",
+     "reported"),
+    ("Russian forces may launch missile strikes on Odesa.", "missile strikes", "expected"),
+    ("Russian forces did not make any confirmed advances on May 12.", "advances", "not_occurred"),
+    ("Russian forces remain unlikely to advance on Slovyansk.", "advance", "not_occurred"),
+    ("Russian forces unsuccessfully attempted an offensive operation southeast of Izyum.", "offensive", "attempted"),
+    ("The LNR claimed to have seized Novozvanivka.", "seized", "disputed"),
+    ("Russian forces are setting conditions for a major offensive in the east.", "offensive", "expected"),
 ])
 def test_status(text, trigger, status):
     from analysis.developments import status_of
@@ -175,4 +197,60 @@ def test_status(text, trigger, status):
 
 def test_seed_statuses(seed_ledger):
     unusual = seed_ledger[seed_ledger["status"] != "reported"]
-    assert unusual[["para_id", "category", "status"]].values.tolist() == [[28, "economy", "expected"]]
+    # "measures that are expected to hammer the economy"; "saying it would start blocking Americans"
+    assert unusual[["para_id", "category", "status"]].values.tolist() == [[28, "economy", "expected"],
+                                                                          [30, "sanctions", "expected"]]
+
+
+def test_nearest_place_and_quantity_and_cue_claimants():
+    text = ("In Kharkiv, residents sheltered while Russian forces shelled Izium on Monday, the Pentagon confirmed; "
+            "officials said 351 civilians were killed and 707 injured, 16 km north of Donetsk.")
+    arts = pd.DataFrame({"article_id": ["a"], "title": [None], "text": [text],
+                         "published": [pd.Timestamp("2022-03-02")]})
+    ledger = developments(sentences(arts), arts=arts).set_index("category")
+    assert ledger.loc["military_strike", "place"] == "Izium"          # nearest the trigger, not the first place
+    assert ledger.loc["military_strike", "claimant"] == "Pentagon"     # at "confirmed"
+    assert (ledger.loc["casualties", "value"], ledger.loc["casualties", "unit"]) == (351, "person")
+
+
+@pytest.mark.parametrize("text, claimant", [
+    ("Russian forces shelled Kharkiv, according to local officials.", "local officials"),
+    ("Russian forces shelled Kharkiv, according to the Ukrainian General Staff.", "Ukrainian General Staff"),
+    ("We assess that Russian forces will resume the offensive on Kyiv.", "ISW"),
+    ("Russian forces shelled Kharkiv on Monday.", None),
+])
+def test_cue_claimants(text, claimant):
+    arts = pd.DataFrame({"article_id": ["a"], "title": [None], "text": [text], "source": ["ISW"]})
+    ledger = developments(sentences(arts), arts=arts)
+    assert len(ledger) == 1
+    assert ledger["claimant"].iloc[0] == claimant if claimant else ledger["claimant"].isna().all()
+
+
+def test_distance_that_locates_a_place_is_no_movement():
+    text = "Russian forces advanced 10 km toward Izium and attacked Pisky, 11 km northwest of Donetsk."
+    arts = pd.DataFrame({"article_id": ["a"], "title": [None], "text": [text]})
+    ledger = developments(sentences(arts))
+    moves = ledger[ledger["category"] == "ground_movement"]
+    assert moves["quantity_text"].tolist() == ["10 km"]
+
+
+def test_review_sample_and_scores(tmp_path, capsys):
+    from analysis.evaluate import main
+
+    out = tmp_path / "sample.csv"
+    assert main(["developments-sample", str(SEEDS), "--n", "5", "--random-state", "3", "--out", str(out)]) == 0
+    sample = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(sample) == 5 and {"category", "trigger", "text", "category_ok", "claimant_ok"} <= set(sample)
+    again = tmp_path / "again.csv"
+    main(["developments-sample", str(SEEDS), "--n", "5", "--random-state", "3", "--out", str(again)])
+    assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")      # reproducible
+    sample["category_ok"] = ["1", "1", "0", "1", "1"]
+    sample["claimant_ok"] = ["1", "0", "", "", ""]
+    sample.to_csv(out, index=False)
+    capsys.readouterr()
+    assert main(["developments-review", str(out)]) == 0
+    printed = capsys.readouterr().out
+    rows = {line.split()[0]: line.split()[1:] for line in printed.splitlines()[1:]}
+    assert rows["category_ok"] == ["5", "4", "0.800"]
+    assert rows["claimant_ok"] == ["2", "1", "0.500"]
+    assert rows["quantity_ok"] == ["0", "0", "NaN"]
