@@ -33,11 +33,17 @@ def save_with_table(ax, table: pd.DataFrame, stem) -> tuple:
     return png, csv
 
 
+def _text(value) -> str:
+    """Data drawn on a chart, as literal text: matplotlib reads text between two ``$`` as mathtext
+    (and an article's "$\\pwned$" would stop the chart)."""
+    return str(value).replace("$", r"\$")
+
+
 def _label(value) -> str:
     """A group name for a legend: dates without a midnight time, everything else as text."""
     if isinstance(value, pd.Timestamp) and value == value.normalize():
         return value.strftime("%Y-%m-%d")
-    return str(value)
+    return _text(value)
 
 
 def role_counts(paras: pd.DataFrame, *, ax=None, by: str = "paragraphs"):
@@ -111,7 +117,7 @@ def term_bars(tf: pd.DataFrame, *, ax=None, top: int = 20, value: str = "count",
     """Horizontal bars of the ``top`` terms of a :func:`analysis.terms.term_frequency` table."""
     shown = tf.nlargest(top, value, keep="first").iloc[::-1]
     ax = _axes(ax, figsize=(7, max(2.5, 0.28 * len(shown) + 1)))
-    ax.barh(shown["term"], shown[value], color="#4c72b0")
+    ax.barh(shown["term"].map(_text), shown[value], color="#4c72b0")
     ax.set_xlabel(value)
     ax.set_title(title or f"Top {len(shown)} terms")
     ax.margins(y=0.01)
@@ -175,10 +181,10 @@ def distinctive_bars(dist: pd.DataFrame, *, groups: tuple | None = None, ax=None
     ax.barh([y + rows - len(right) for y in y_right], right["score"].clip(lower=0), color="#dd8452",
             label=_label(right_group))
     for y, (term, score) in zip(y_left, zip(left["term"], left["score"])):
-        ax.annotate(term, (-max(score, 0), y + rows - len(left)), xytext=(-3, 0), textcoords="offset points",
+        ax.annotate(_text(term), (-max(score, 0), y + rows - len(left)), xytext=(-3, 0), textcoords="offset points",
                     ha="right", va="center", fontsize=8)
     for y, (term, score) in zip(y_right, zip(right["term"], right["score"])):
-        ax.annotate(term, (max(score, 0), y + rows - len(right)), xytext=(3, 0), textcoords="offset points",
+        ax.annotate(_text(term), (max(score, 0), y + rows - len(right)), xytext=(3, 0), textcoords="offset points",
                     ha="left", va="center", fontsize=8)
     limit = max([abs(v) for v in left["score"]] + [abs(v) for v in right["score"]] + [1.0]) * 1.6
     ax.set_xlim(-limit, limit)
@@ -195,7 +201,7 @@ def trend_lines(tr: pd.DataFrame, *, ax=None, value: str = "per_10k"):
     """One line per term over time, from a :func:`analysis.terms.trend` table."""
     ax = _axes(ax)
     for term, rows in tr.groupby("term", sort=False):
-        ax.plot(rows["period"], rows[value], marker="o", markersize=3, label=term)
+        ax.plot(rows["period"], rows[value], marker="o", markersize=3, label=_text(term))
     ax.set_ylabel("per 10,000 words" if value == "per_10k" else value)
     ax.set_title("Term use over time")
     ax.legend(fontsize=8, ncols=2)
@@ -276,7 +282,7 @@ def actor_bars(summary: pd.DataFrame, *, top: int = 8, ax=None):
     shown = shown.iloc[::-1]
     ax = _axes(ax, figsize=(8, max(2.5, 0.25 * len(shown) + 1)))
     ax.barh(range(len(shown)), shown["mentions"], color=[_TYPE_COLOURS.get(t, "#999999") for t in shown["actor_type"]])
-    ax.set_yticks(range(len(shown)), shown["actor"])
+    ax.set_yticks(range(len(shown)), shown["actor"].map(_text))
     from matplotlib.patches import Patch
 
     ax.legend(handles=[Patch(color=_TYPE_COLOURS[t], label=t) for t in order], fontsize=8, loc="lower right")
@@ -314,7 +320,7 @@ def cooccurrence_network(pairs: pd.DataFrame, summary: pd.DataFrame | None = Non
     colours = [_TYPE_COLOURS.get(info.loc[n, "actor_type"], "#999999") if info is not None and n in info.index
                else "#999999" for n in graph.nodes()]
     nx.draw_networkx_nodes(graph, layout, ax=ax, node_size=sizes, node_color=colours, alpha=0.9)
-    nx.draw_networkx_labels(graph, layout, ax=ax, font_size=8)
+    nx.draw_networkx_labels(graph, layout, labels={n: _text(n) for n in graph.nodes()}, ax=ax, font_size=8)
     ax.set_title("Actors mentioned together")
     ax.set_axis_off()
     return ax
@@ -324,7 +330,7 @@ def mentions_over_time(table: pd.DataFrame, *, ax=None):
     """Lines of mentions per period for a few actors: a table with ``period``, ``actor``, ``mentions``."""
     ax = _axes(ax)
     for actor, rows in table.groupby("actor", sort=False):
-        ax.plot(rows["period"], rows["mentions"], marker="o", markersize=3, label=actor)
+        ax.plot(rows["period"], rows["mentions"], marker="o", markersize=3, label=_text(actor))
     ax.set_ylabel("mentions")
     ax.set_title("Mentions over time")
     ax.legend(fontsize=8, ncols=2)
@@ -339,7 +345,7 @@ def actor_sentiment_bars(table: pd.DataFrame, *, ax=None, top: int = 15):
     ax = _axes(ax, figsize=(8, max(2.5, 0.3 * len(shown) + 1)))
     left = pd.Series(0.0, index=shown.index)
     for label, colour in (("negative", "#c44e52"), ("neutral", "#bbbbbb"), ("positive", "#55a868")):
-        ax.barh(shown["actor"], shown[label], left=left, color=colour, label=label)
+        ax.barh(shown["actor"].map(_text), shown[label], left=left, color=colour, label=label)
         left = left + shown[label]
     for y, (mentions, score) in enumerate(zip(shown["mentions"], shown["mean_score"])):
         ax.annotate(f"{mentions} mentions, mean {score:+.2f}", (1.0, y), xytext=(4, 0), textcoords="offset points",
@@ -403,7 +409,7 @@ def reported_numbers_chart(numbers: pd.DataFrame, *, ax=None, top: int = 20):
             ax.plot([low], [i], marker="o", color=colour)
             if pd.isna(row["high"]) and pd.isna(row["value"]):
                 ax.annotate("+", (low, i), xytext=(4, -3), textcoords="offset points", color=colour)
-    labels = [f"{r.category.replace('_', ' ')} ({r.unit}) \u2014 {r.claimant}" for r in shown.itertuples()]
+    labels = [f"{r.category.replace('_', ' ')} ({_text(r.unit)}) \u2014 {_text(r.claimant)}" for r in shown.itertuples()]
     ax.set_yticks(range(len(shown)), labels, fontsize=7)
     ax.set_xscale("symlog")
     ax.set_xlabel("number reported (ranges as bars; red: claimants disagree)")
@@ -449,7 +455,7 @@ def places_scatter(places: pd.DataFrame, *, ax=None):
     ax.scatter(located["longitude"], located["latitude"], s=40 + 30 * located["developments"], color="#c44e52",
                alpha=0.6)
     for row in located.itertuples():
-        ax.annotate(row.place, (row.longitude, row.latitude), xytext=(5, 3), textcoords="offset points", fontsize=8)
+        ax.annotate(_text(row.place), (row.longitude, row.latitude), xytext=(5, 3), textcoords="offset points", fontsize=8)
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_aspect(1.4)
