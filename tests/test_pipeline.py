@@ -1,0 +1,139 @@
+"""analysis.pipeline: every table at once, the same whatever the engine, workers or cache."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import actors, developments, load_articles, paragraphs, sentences, sentiment, terms
+from analysis import pipeline
+from analysis.dates import dates
+from analysis.pipeline import BATCH_TABLES, TABLES, analyze, open_tables, tables_for
+from analysis.quantities import quantities
+from analysis.quotes import quotes
+
+from conftest import CORPORA, FIXTURES, SEEDS, needs_shared
+
+
+@pytest.fixture(scope="module")
+def several():
+    """Eleven articles of the hostile and format fixtures, in several formats."""
+    return load_articles([FIXTURES / "hostile", FIXTURES / "formats" / "articles.jsonl",
+                          FIXTURES / "formats" / "table.csv"])
+
+
+def assert_same_tables(left, right, names=(*BATCH_TABLES, "terms")):
+    for name in names:
+        pd.testing.assert_frame_equal(left[name], right[name], obj=name)
+
+
+def test_every_table_equals_the_function_that_owns_it(tmp_path):
+    arts = load_articles(SEEDS)
+    tables = analyze(arts, cache=tmp_path, progress=False)
+    assert list(tables) == list(TABLES)
+    paras = paragraphs(arts)
+    sents = sentences(paras)
+    found = actors.mentions(sents)
+    expected = {
+        "paragraphs": paras, "sentences": sents, "sentiment": sentiment.sentence_sentiment(sents, roles=None),
+        "mentions": found, "quotes": quotes(sents, mentions=found), "quantities": quantities(sents),
+        "dates": dates(sents, arts=arts), "developments": developments.developments(sents, arts=arts),
+        "terms": terms.term_frequency(sents, ngram=(1, 2)),
+    }
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(tables[name], frame, obj=name)
+    assert tables.articles is arts
+    assert len(tables.developments) >= 18 and tables.sentences["article_id"].nunique() == 1
+    words = tables.terms[tables.terms["n"] == 1].reset_index(drop=True)
+    pd.testing.assert_frame_equal(words, terms.term_frequency(sents))      # the words table of notebook 02
+
+
+def test_rerun_reads_the_cache_and_a_changed_article_recomputes_alone(several, tmp_path, monkeypatch):
+    first = analyze(several, cache=tmp_path, progress=False)
+    computed: list[str] = []
+    original = pipeline.analyze_batch
+
+    def counting(arts):
+        computed.extend(arts["article_id"])
+        return original(arts)
+
+    monkeypatch.setattr(pipeline, "analyze_batch", counting)
+    again = analyze(several, cache=tmp_path, progress=False)
+    assert computed == []                                                   # nothing recomputed
+    assert_same_tables(first, again)
+
+    changed = several.copy()
+    changed.loc[changed.index[2], "published"] = pd.Timestamp("2022-03-05", tz="UTC")
+    third = analyze(changed, cache=tmp_path, progress=False)
+    assert computed == [several["article_id"].iloc[2]]                      # only the changed article
+    pd.testing.assert_frame_equal(third.developments, analyze(changed, cache=False, progress=False).developments)
+
+    computed.clear()
+    reordered = several.iloc[::-1].reset_index(drop=True)
+    backwards = analyze(reordered, cache=tmp_path, progress=False)
+    assert computed == []                                                   # other order, same cache
+    assert list(dict.fromkeys(backwards.sentences["article_id"])) == list(reordered["article_id"])
+    pd.testing.assert_frame_equal(backwards.sentences, sentences(reordered))
+
+
+def test_process_pool_gives_the_same_tables(several, monkeypatch):
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL", 1)
+    alone = analyze(several, cache=False, workers=1, progress=False)
+    pooled = analyze(several, cache=False, workers=2, batch_size=3, progress=False)
+    assert_same_tables(alone, pooled)
+
+
+def test_dask_engine_on_a_local_cluster_gives_the_same_tables(several):
+    pytest.importorskip("dask.distributed")
+    from dask.distributed import Client, LocalCluster
+
+    local = analyze(several, cache=False, workers=1, progress=False)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        distributed = analyze(several, engine="dask", scheduler=client, cache=False, batch_size=4, progress=False)
+        assert len(client.scheduler_info()["workers"]) == 2
+    assert_same_tables(local, distributed)
+
+
+def test_saved_tables_open_as_they_were(several, tmp_path):
+    tables = analyze(several, cache=False, progress=False)
+    folder = tables.save(tmp_path / "tables")
+    reopened = open_tables(folder)
+    assert_same_tables(tables, reopened)
+    pd.testing.assert_frame_equal(reopened.articles, several)
+    pd.testing.assert_frame_equal(reopened.articles.attrs["load_report"], several.attrs["load_report"])
+    pd.testing.assert_frame_equal(tables_for(tables=folder).sentences, tables.sentences)
+    summary = tables.summary().set_index("table")
+    assert summary.loc["sentences", "rows"] == len(tables.sentences)
+
+
+def test_duplicate_article_ids_with_other_metadata(tmp_path):
+    arts = load_articles(SEEDS)
+    arts.attrs = {}                                  # pandas cannot compare load reports when concatenating
+    twice = pd.concat([arts, arts.assign(published=pd.Timestamp("2022-03-01", tz="UTC"))], ignore_index=True)
+    tables = analyze(twice, cache=tmp_path, progress=False)
+    assert len(tables.sentences) == 2 * len(sentences(arts))
+    once = analyze(arts, cache=False, progress=False).developments
+    assert len(tables.developments) == 2 * len(once)
+    undated = tables.developments[tables.developments["date_text"].isna()]["date"]     # from publication day
+    assert set(undated) == {pd.Timestamp("2022-02-28"), pd.Timestamp("2022-03-01")}
+
+
+def test_bad_arguments():
+    arts = load_articles(SEEDS)
+    with pytest.raises(ValueError, match="engine"):
+        analyze(arts, engine="spark")
+    with pytest.raises(ValueError, match="load_articles"):
+        analyze(pd.DataFrame({"x": [1]}))
+    with pytest.raises(FileNotFoundError, match="articles.parquet"):
+        open_tables(FIXTURES)
+
+
+@pytest.mark.shared
+@needs_shared("corpora", "ukraine_gdelt_txt")
+def test_gdelt_pool_equals_one_process(tmp_path):
+    arts = load_articles(CORPORA / "ukraine_gdelt_txt")
+    alone = analyze(arts, cache=False, workers=1, progress=False)
+    pooled = analyze(arts, cache=tmp_path, workers=2, progress=False)
+    assert_same_tables(alone, pooled)
+    assert_same_tables(pooled, analyze(arts, cache=tmp_path, progress=False))
