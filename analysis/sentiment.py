@@ -56,6 +56,7 @@ def sentence_sentiment(
     *,
     roles: Sequence[str] | None = ("body",),
     progress: bool | None = None,
+    engine: str = "fast",
 ) -> pd.DataFrame:
     """Score every sentence with VADER.
 
@@ -64,6 +65,8 @@ def sentence_sentiment(
         roles: paragraph roles to score (default body only; ``None`` scores every sentence, e.g. to
             draw an arc with the captions and promos marked).
         progress: show a progress bar; ``None`` shows one only on an interactive terminal.
+        engine: ``"fast"`` (default), :mod:`analysis.vader`, or ``"nltk"``, NLTK's own
+            ``SentimentIntensityAnalyzer`` (the reference); both give identical tables.
 
     Returns:
         A DataFrame, one row per sentence: ``article_id``, ``sent_id``, ``neg``, ``neu``, ``pos``,
@@ -74,17 +77,23 @@ def sentence_sentiment(
     """
     from tqdm import tqdm
 
+    if engine not in ("fast", "nltk"):
+        raise ValueError(f"engine must be 'fast' or 'nltk', not {engine!r}")
     selected = select_roles(sents, roles)
-    analyzer = resources.vader_analyzer()
     rows = []
     show = config.progress_enabled(progress)
-    for article_id, sent_id, para_id, role, text in tqdm(
-        zip(selected["article_id"], selected["sent_id"], selected["para_id"], selected["role"], selected["text"]),
-        total=len(selected), desc="Sentiment", unit="sentence", disable=not show,
+    texts = tqdm(selected["text"], total=len(selected), desc="Sentiment", unit="sentence", disable=not show)
+    if engine == "fast":
+        from analysis import vader
+
+        table = vader.score_many(texts).tolist()
+    else:
+        analyzer = resources.vader_analyzer()
+        table = [(s["neg"], s["neu"], s["pos"], s["compound"]) for s in map(analyzer.polarity_scores, texts)]
+    for article_id, sent_id, para_id, role, text, (neg, neu, pos, compound) in zip(
+        selected["article_id"], selected["sent_id"], selected["para_id"], selected["role"], selected["text"], table,
     ):
-        scores = analyzer.polarity_scores(text)
-        rows.append((article_id, sent_id, scores["neg"], scores["neu"], scores["pos"], scores["compound"],
-                     label_of(scores["compound"]), para_id, role, text))
+        rows.append((article_id, sent_id, neg, neu, pos, compound, label_of(compound), para_id, role, text))
     frame = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
     return frame.astype({"sent_id": "int64", "para_id": "int64", "neg": "float64", "neu": "float64",
                          "pos": "float64", "compound": "float64"})
