@@ -7,9 +7,84 @@ with the table behind it.
 
 from __future__ import annotations
 
+import functools
+import html
+import os
+import re
+from pathlib import Path
+
 import pandas as pd
 
+from analysis import config
 from analysis.text import ROLES
+
+
+# --------------------------------------------------------------------------------------------
+# The table behind each figure, saved next to a report page
+# --------------------------------------------------------------------------------------------
+
+_figures_drawn = [0]
+
+
+def figures_folder() -> tuple[Path, str] | None:
+    """Where charts save the table behind each figure, and the page's name: set by
+    ``news-analysis report`` (``$NEWS_ANALYSIS_FIGURES`` = ``folder`` or ``folder::page``); None
+    when charts are drawn interactively."""
+    setting = os.environ.get(config.FIGURES_ENV)
+    if not setting:
+        return None
+    folder, _, page = setting.partition("::")
+    return Path(folder), page or "figure"
+
+
+def _publishes(shown=None):
+    """Decorate a chart so that, in a report, the table it draws is written as CSV next to the
+    page and linked under the figure. ``shown(table, **kwargs)`` gives that table (default: the
+    table the chart was given)."""
+    def decorate(chart):
+        import inspect
+
+        signature = inspect.signature(chart)
+        first = next(iter(signature.parameters))
+
+        @functools.wraps(chart)
+        def drawn(*args, **kwargs):
+            ax = chart(*args, **kwargs)
+            target = figures_folder()
+            if target is not None:
+                given = signature.bind(*args, **kwargs).arguments
+                table = given[first]
+                options = {k: v for k, v in given.items() if k != first}
+                _publish(chart.__name__, shown(table, **options) if shown else table, *target)
+            return ax
+        return drawn
+    return decorate
+
+
+def _publish(name: str, table, folder: Path, page: str) -> Path:
+    _figures_drawn[0] += 1
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{page}-figure-{_figures_drawn[0]:02d}-{name}")
+    path = folder / f"{stem}.csv"
+    frame = table.to_frame() if isinstance(table, pd.Series) else pd.DataFrame(table)
+    frame.to_csv(path, index=isinstance(table, pd.Series) and not isinstance(table.index, pd.RangeIndex))
+    try:
+        from IPython.display import HTML, display
+
+        href = html.escape(f"{folder.name}/{path.name}", quote=True)
+        display(HTML(f'<p class="figure-data"><a href="{href}">Data behind figure {_figures_drawn[0]} '
+                     f"({html.escape(name.replace('_', ' '))}, CSV)</a></p>"))
+    except ImportError:  # pragma: no cover - IPython comes with jupyterlab
+        pass
+    return path
+
+
+def _role_table(paras: pd.DataFrame, by: str) -> pd.DataFrame:
+    if by == "words":
+        counts = paras.assign(n=paras["text"].str.split().str.len()).groupby("role")["n"].sum()
+    else:
+        counts = paras["role"].value_counts()
+    return counts.rename(by).rename_axis("role").reset_index()
 
 
 def _axes(ax, figsize=(7, 3.5)):
@@ -46,6 +121,7 @@ def _label(value) -> str:
     return _text(value)
 
 
+@_publishes(lambda paras, by="paragraphs", **_: _role_table(paras, by))
 def role_counts(paras: pd.DataFrame, *, ax=None, by: str = "paragraphs"):
     """Horizontal bars: how many paragraphs (or words, ``by="words"``) have each role."""
     ax = _axes(ax)
@@ -62,6 +138,7 @@ def role_counts(paras: pd.DataFrame, *, ax=None, by: str = "paragraphs"):
     return ax
 
 
+@_publishes()
 def distribution(values: pd.Series, *, ax=None, bins: int = 30, title: str | None = None, xlabel: str | None = None):
     """Histogram of a numeric column (sentence lengths, words per article...), median marked."""
     ax = _axes(ax)
@@ -89,6 +166,7 @@ def _day_axis(ax) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
+@_publishes(lambda arts, **_: arts[["article_id", "title", "source", "published"]] if "source" in arts else arts[["article_id", "title", "published"]])
 def articles_over_time(arts: pd.DataFrame, *, ax=None, freq: str | None = None):
     """Bars: articles per day, week or month (``freq``: "D", "W", "M"; default by the time span)."""
     ax = _axes(ax)
@@ -113,6 +191,7 @@ def articles_over_time(arts: pd.DataFrame, *, ax=None, freq: str | None = None):
     return ax
 
 
+@_publishes(lambda tf, top=20, value="count", **_: tf.nlargest(top, value, keep="first"))
 def term_bars(tf: pd.DataFrame, *, ax=None, top: int = 20, value: str = "count", title: str | None = None):
     """Horizontal bars of the ``top`` terms of a :func:`analysis.terms.term_frequency` table."""
     shown = tf.nlargest(top, value, keep="first").iloc[::-1]
@@ -150,6 +229,7 @@ def word_cloud_image(tf: pd.DataFrame, *, max_words: int = 100, random_state: in
     return cloud.generate_from_frequencies(frequencies)
 
 
+@_publishes(lambda tf, max_words=100, **_: tf.head(max_words))
 def word_cloud(tf: pd.DataFrame, *, ax=None, max_words: int = 100, random_state: int = 0, title: str | None = None):
     """Draw a word cloud of a term-frequency table on ``ax``."""
     ax = _axes(ax, figsize=(9, 4.5))
@@ -161,6 +241,7 @@ def word_cloud(tf: pd.DataFrame, *, ax=None, max_words: int = 100, random_state:
     return ax
 
 
+@_publishes()
 def distinctive_bars(dist: pd.DataFrame, *, groups: tuple | None = None, ax=None, top: int = 12):
     """Two groups side by side: each group's most distinctive terms, one to the left, one to the right.
 
@@ -197,6 +278,7 @@ def distinctive_bars(dist: pd.DataFrame, *, groups: tuple | None = None, ax=None
     return ax
 
 
+@_publishes()
 def trend_lines(tr: pd.DataFrame, *, ax=None, value: str = "per_10k"):
     """One line per term over time, from a :func:`analysis.terms.trend` table."""
     ax = _axes(ax)
@@ -212,6 +294,7 @@ def trend_lines(tr: pd.DataFrame, *, ax=None, value: str = "per_10k"):
 _ROLE_MARKERS = {"title": "s", "caption": "^", "promo": "D", "related_link": "v", "boilerplate": "X", "credits": "P"}
 
 
+@_publishes(lambda scores, article_id=None, **_: scores if article_id is None else scores[scores["article_id"] == article_id])
 def sentiment_arc(scores: pd.DataFrame, *, article_id: str | None = None, window: int = 5, ax=None):
     """The sentiment arc through one article: compound per sentence, a rolling mean over body
     sentences, and non-body sentences (captions, promos...) marked apart.
@@ -243,6 +326,7 @@ def sentiment_arc(scores: pd.DataFrame, *, article_id: str | None = None, window
     return ax
 
 
+@_publishes()
 def sentiment_by_group(article_scores: pd.DataFrame, *, by: str, ax=None, value: str = "mean_compound"):
     """Box plots of article sentiment per group (per source, say), largest groups first."""
     order = article_scores[by].value_counts().index.tolist()
@@ -256,6 +340,7 @@ def sentiment_by_group(article_scores: pd.DataFrame, *, by: str, ax=None, value:
     return ax
 
 
+@_publishes()
 def sentiment_over_time(table: pd.DataFrame, *, ax=None):
     """Mean sentence compound per period with a 95% band, from :func:`analysis.sentiment.over_time`."""
     ax = _axes(ax)
@@ -273,6 +358,7 @@ _TYPE_COLOURS = {"person": "#4c72b0", "state": "#dd8452", "organization": "#55a8
                  "place": "#8172b3"}
 
 
+@_publishes()
 def actor_bars(summary: pd.DataFrame, *, top: int = 8, ax=None):
     """The most mentioned actors of each type, from :func:`analysis.actors.actors`, grouped by type."""
     shown = (summary.sort_values("mentions", ascending=False, kind="stable").groupby("actor_type", sort=False)
@@ -291,6 +377,7 @@ def actor_bars(summary: pd.DataFrame, *, top: int = 8, ax=None):
     return ax
 
 
+@_publishes()
 def cooccurrence_network(pairs: pd.DataFrame, summary: pd.DataFrame | None = None, *, top: int = 30,
                          random_state: int = 0, ax=None):
     """A network of actors mentioned together (networkx layout, drawn with matplotlib).
@@ -326,6 +413,7 @@ def cooccurrence_network(pairs: pd.DataFrame, summary: pd.DataFrame | None = Non
     return ax
 
 
+@_publishes()
 def mentions_over_time(table: pd.DataFrame, *, ax=None):
     """Lines of mentions per period for a few actors: a table with ``period``, ``actor``, ``mentions``."""
     ax = _axes(ax)
@@ -338,6 +426,7 @@ def mentions_over_time(table: pd.DataFrame, *, ax=None):
     return ax
 
 
+@_publishes()
 def actor_sentiment_bars(table: pd.DataFrame, *, ax=None, top: int = 15):
     """Stacked bars: the shares of negative, neutral and positive mentions of each actor, from
     :func:`analysis.actors.actor_sentiment`, most mentioned at the top."""
@@ -362,6 +451,7 @@ _CATEGORY_ORDER = ("diplomacy", "demand", "appeal", "statement", "military_strik
                    "military_aid", "sanctions", "economy", "humanitarian", "military_restriction", "other")
 
 
+@_publishes()
 def development_timeline(ledger: pd.DataFrame, *, ax=None):
     """Timeline of the ledger: date across, category down; a marker per development, larger when it
     reports a bigger number (log scale), hollow when the text says it is unverified."""
@@ -393,6 +483,7 @@ def development_timeline(ledger: pd.DataFrame, *, ax=None):
     return ax
 
 
+@_publishes()
 def reported_numbers_chart(numbers: pd.DataFrame, *, ax=None, top: int = 20):
     """The numbers reported, as points or ranges, labelled with who claims them; contested figures
     (same category and unit, different claimants) stand side by side. Takes
@@ -417,6 +508,7 @@ def reported_numbers_chart(numbers: pd.DataFrame, *, ax=None, top: int = 20):
     return ax
 
 
+@_publishes()
 def developments_per_day(ledger: pd.DataFrame, *, ax=None, freq: str = "D"):
     """Stacked bars of developments per day (or week, month) and category."""
     dated = ledger.dropna(subset=["date"])
@@ -441,6 +533,7 @@ def developments_per_day(ledger: pd.DataFrame, *, ax=None, freq: str = "D"):
     return ax
 
 
+@_publishes()
 def places_scatter(places: pd.DataFrame, *, ax=None):
     """Places of the ledger at their coordinates (GeoNames, offline), sized by developments.
 

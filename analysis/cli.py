@@ -1,6 +1,6 @@
 """The ``news-analysis`` command: build reports and keep notebooks clean.
 
-    news-analysis report PATH... --out reports/     run every notebook on PATH, write HTML
+    news-analysis report PATH... --out reports/     load and analyse PATH once, run every notebook, write HTML
     news-analysis strip notebooks/*.ipynb           remove outputs before committing
 """
 
@@ -19,6 +19,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("paths", nargs="*", metavar="PATH",
                         help="files, folders or globs of articles (default: the embedded seed article)")
     report.add_argument("--out", default="reports", help="report folder (default: reports/)")
+    report.add_argument("--title", default=None, help='the report\'s title (default: "news-analysis report")')
+    report.add_argument("--with-code", action="store_true", help="show the notebooks' code (hidden by default)")
+    report.add_argument("--format", action="append", dest="formats", choices=("html", "md"), metavar="FORMAT",
+                        help="html (default) or md (Markdown with image files); repeat for both")
+    report.add_argument("--workers", type=int, default=None,
+                        help="processes that analyse the corpus (default: one per CPU)")
+    report.add_argument("--no-cache", dest="cache", action="store_false",
+                        help="analyse everything again instead of reading cached tables")
     report.add_argument("--notebook", action="append", dest="notebooks", metavar="IPYNB",
                         help="run only this notebook (repeatable; default: every numbered notebook)")
     report.add_argument("--kernel", default=None, help="Jupyter kernel name (default: this Python's)")
@@ -34,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "report":
-        from analysis.report import ReportError, build_report
+        from analysis.report import EmptyCorpusError, ReportError, build_report
 
         for path in args.paths:
             if not Path(path).exists() and not any(ch in path for ch in "*?["):
@@ -42,11 +50,18 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
         try:
             index = build_report(args.paths or None, args.out, notebooks=args.notebooks,
-                                 kernel_name=args.kernel, timeout=args.timeout, progress=args.progress)
+                                 kernel_name=args.kernel, timeout=args.timeout, progress=args.progress,
+                                 title=args.title, with_code=args.with_code, formats=args.formats or ("html",),
+                                 workers=args.workers, cache=args.cache,
+                                 log=lambda line: print(f"news-analysis: {line}", file=sys.stderr, flush=True))
+        except EmptyCorpusError as exc:
+            print(f"news-analysis: {exc}", file=sys.stderr)
+            return 2
         except ReportError as exc:
             print(f"news-analysis: {exc}", file=sys.stderr)
+            print(f"Incomplete report written to {exc.index.resolve()}")
             return 1
-        print(f"Report written to {index}")
+        print(f"Report written to {index.resolve()}")
         return 0
     if args.command == "strip":
         from analysis.report import strip_outputs

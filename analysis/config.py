@@ -20,6 +20,9 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 DATA_DIR_ENV = "NEWS_ANALYSIS_DATA"
 #: Environment variable that forces progress bars on ("1") or off ("0").
 PROGRESS_ENV = "NEWS_ANALYSIS_PROGRESS"
+#: Environment variable set by ``news-analysis report``: where charts save the table behind each
+#: figure as CSV (``folder`` or ``folder::page``), see :func:`analysis.charts.figures_folder`.
+FIGURES_ENV = "NEWS_ANALYSIS_FIGURES"
 
 #: Files named like this are documentation, not articles, when met while walking a folder.
 DOC_FILE_STEMS = ("readme", "license", "licence", "changelog", "copying", "notice", "authors")

@@ -267,7 +267,8 @@ def _local_file(url: str) -> Path | None:
 
 def test_report_has_a_page_per_notebook(report):
     names = set(report.visits)
-    expected = {"index.html"} | {f"{nb.stem}.html" for nb in report_notebooks()}
+    # the overview notebook (00-overview) is the index page
+    expected = {"index.html"} | {f"{nb.stem}.html" for nb in report_notebooks() if not nb.stem.startswith("00-")}
     assert expected <= names, f"missing pages: {sorted(expected - names)}"
     assert "01-load-and-clean.html" in names
     for visit in report.notebook_pages():
@@ -297,7 +298,12 @@ def test_every_image_loads(report):
 
 def test_index_heading_and_links(report):
     index = report.visits["index.html"]
-    assert [h for h in index.headings if h[0] == "h1"] == [("h1", "news-analysis report")]
+    # the report's title, then the overview notebook's own title and headings
+    assert [h for h in index.headings if h[0] == "h1"] == [("h1", "news-analysis report"), ("h1", "00 · Overview")]
+    overview = nbformat.read(report.out / "executed" / "00-overview.ipynb", as_version=4)
+    missing = [h for h in _markdown_headings(overview) if h not in index.headings]
+    assert not missing, f"{report.label}/index.html: overview headings not on the page: {missing}"
+    assert "Every notebook ran." in index.text
     targets = {}
     for href, url in index.links:
         target = _local_file(url)
