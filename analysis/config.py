@@ -74,9 +74,20 @@ def seed_dir() -> Path:
     return found
 
 
+#: Environment variable that moves the cache of analysed tables (default: ``data/interim/cache``).
+CACHE_ENV = "NEWS_ANALYSIS_CACHE"
+
+
 def interim_dir() -> Path:
     """Return ``data/interim/`` of the checkout (or of the working directory when installed)."""
     return (REPO_DIR or Path.cwd()) / "data" / "interim"
+
+
+def cache_dir() -> Path:
+    """Where :func:`analysis.pipeline.analyze` caches tables: ``$NEWS_ANALYSIS_CACHE``, else
+    ``data/interim/cache``."""
+    override = os.environ.get(CACHE_ENV)
+    return Path(override).expanduser().resolve() if override else interim_dir() / "cache"
 
 
 def user_data_dir() -> Path:

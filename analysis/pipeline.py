@@ -195,7 +195,8 @@ def analyze(
         engine: ``"local"`` (a process pool on this machine) or ``"dask"`` (the same batch function
             on ``dask.dataframe`` partitions with ``dask.distributed``; needs the ``dask`` extra).
         workers: processes (local) or workers of a new ``LocalCluster`` (dask); default: the CPU count.
-        cache: ``True`` caches under ``data/interim/cache/``; a path caches there; ``False`` does not.
+        cache: ``True`` caches under ``data/interim/cache/`` (or ``$NEWS_ANALYSIS_CACHE``); a path
+            caches there; ``False`` does not.
         progress: show a progress bar; ``None`` only on an interactive terminal.
         batch_size: articles per batch (default: about eight batches per worker, 16 to 256).
         scheduler: for ``engine="dask"``: a ``distributed.Client``, or a scheduler address
@@ -250,7 +251,7 @@ def pipeline_version() -> str:
 
 
 def _cache_dir(cache) -> Path:
-    base = config.interim_dir() / "cache" if cache is True else Path(cache).expanduser()
+    base = config.cache_dir() if cache is True else Path(cache).expanduser()
     return base / pipeline_version()
 
 

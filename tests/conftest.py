@@ -26,6 +26,7 @@ def _private_data_dir(tmp_path_factory, monkeypatch):
     """Every test builds resources in its session's own data dir, never the user's cache."""
     monkeypatch.setenv("NEWS_ANALYSIS_DATA", str(tmp_path_factory.getbasetemp() / "nltk_data"))
     monkeypatch.setenv("NEWS_ANALYSIS_PROGRESS", "0")
+    monkeypatch.setenv("NEWS_ANALYSIS_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
 @pytest.fixture(scope="session")

@@ -179,6 +179,7 @@ def _build(tmp_path_factory, corpus: list[Path]) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NEWS_ANALYSIS_DATA", str(tmp_path_factory.getbasetemp() / "nltk_data"))
         mp.setenv("NEWS_ANALYSIS_PROGRESS", "0")
+        mp.setenv("NEWS_ANALYSIS_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
         build_report(corpus, out)
     return out
 
