@@ -75,6 +75,93 @@ _HEDGE_RE = re.compile(
     re.IGNORECASE)
 
 
+def _top_level_branches(pattern: str) -> list[str] | None:
+    """A pattern's top-level ``|`` alternatives (None when it cannot be split safely)."""
+    branches, depth, current, i = [], 0, [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            current.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if char == "[":                        # a character class: copy it whole
+            end = i + 1
+            if end < len(pattern) and pattern[end] == "^":
+                end += 1
+            if end < len(pattern) and pattern[end] == "]":
+                end += 1
+            while end < len(pattern) and pattern[end] != "]":
+                end += 2 if pattern[end] == "\\" else 1
+            current.append(pattern[i:end + 1])
+            i = end + 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        if char == "|" and depth == 0:
+            branches.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        i += 1
+    branches.append("".join(current))
+    return branches if depth == 0 else None
+
+
+_LEADING_ASSERTION = re.compile(r"^(?:\\b|\(\?<[!=](?:[^()\\]|\\.)*\))*")
+
+
+def trigger_anchors(pattern: str) -> frozenset[str] | None:
+    """Lower-case words, one of which any text the pattern matches must contain: the literal letters
+    each top-level alternative starts with (after word boundaries and lookbehinds; a leading group
+    of alternatives gives one word per alternative). None when an alternative starts otherwise (a
+    class, an optional group): then the pattern is always tried."""
+    branches = _top_level_branches(pattern)
+    if not branches:
+        return None
+    anchors: set[str] = set()
+    for branch in branches:
+        found = _branch_anchors(branch)
+        if found is None:
+            return None
+        anchors |= found
+    return frozenset(anchors)
+
+
+def _branch_anchors(branch: str) -> set[str] | None:
+    rest = branch[_LEADING_ASSERTION.match(branch).end():]
+    if rest.startswith("(?:"):
+        depth, end = 0, None
+        for i, char in enumerate(rest):
+            if char == "\\":
+                continue
+            if char == "(" and (i == 0 or rest[i - 1] != "\\"):
+                depth += 1
+            elif char == ")" and rest[i - 1] != "\\":
+                depth -= 1
+                if depth == 0:
+                    end = i
+                    break
+        if end is None or rest[end + 1:end + 2] in ("?", "*", "{"):
+            return None
+        inner = trigger_anchors(rest[3:end])
+        return set(inner) if inner is not None else None
+    letters = re.match(r"[A-Za-z]+", rest)
+    if not letters:
+        return None
+    word = letters.group()
+    # a quantifier right after the last letter makes that letter optional
+    if rest[len(word):len(word) + 1] in ("?", "*", "{"):
+        word = word[:-1]
+    return {word.lower()} if len(word) >= 3 else None
+
+
+@functools.lru_cache(maxsize=1)
+def _anchored_rules() -> tuple[tuple[str, re.Pattern, frozenset[str] | None], ...]:
+    return tuple((category, pattern, trigger_anchors(pattern.pattern)) for category, pattern in category_rules())
+
+
 @functools.lru_cache(maxsize=1)
 def category_rules() -> tuple[tuple[str, re.Pattern], ...]:
     """The category patterns of ``resources/development_lexicon.tsv``, in file order."""
@@ -95,6 +182,9 @@ def developments(
     arts: pd.DataFrame | None = None,
     mentions: pd.DataFrame | None = None,
     roles: Sequence[str] | None = ("body",),
+    found_quotes: pd.DataFrame | None = None,
+    found_quantities: pd.DataFrame | None = None,
+    found_dates: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The ledger of reported developments.
 
@@ -103,6 +193,10 @@ def developments(
         arts: the articles table (publication dates resolve "February 28" and date the rest).
         mentions: actor mentions from :func:`analysis.actors.mentions` (found when not given).
         roles: paragraph roles to read (default body only).
+        found_quotes, found_quantities, found_dates: the tables of :func:`analysis.quotes.quotes`
+            (with these ``mentions``), :func:`quantities` and :func:`dates` (with ``arts``) for
+            these sentences when already computed (:func:`analysis.pipeline.analyze` passes them);
+            found here when not given.
 
     Returns:
         A DataFrame, one row per development: ``article_id``, ``sent_id``, ``category``, ``date``
@@ -121,22 +215,27 @@ def developments(
     if mentions is None:
         mentions = actor_module.mentions(sents, roles=("title", "body"))
     published = _published(selected, arts)
-    numbers = quantities(selected, roles=None)
-    when = dates(selected, arts=arts, roles=None)
-    said = quotes(sents, mentions=mentions, roles=roles)
-    names = dict(zip(mentions["actor_id"], mentions["actor"]))
+    numbers = found_quantities if found_quantities is not None else quantities(selected, roles=None)
+    when = found_dates if found_dates is not None else dates(selected, arts=arts, roles=None)
+    said = found_quotes if found_quotes is not None else quotes(sents, mentions=mentions, roles=roles)
+    names = dict(zip(mentions["actor_id"].tolist(), mentions["actor"].tolist()))
     by_sentence = {
-        "numbers": _group(numbers), "dates": _group(when[when["resolved"]]), "mentions": _group(mentions),
+        "numbers": _group(numbers, ("text", "value", "low", "high", "unit", "start", "end")),
+        "dates": _group(when[when["resolved"]], ("date", "date_from", "text", "start", "end")),
+        "mentions": _group(mentions, ("start", "end", "actor", "actor_type")),
     }
     claims = _claimants(said, selected, names)
     sources = _sources(selected, arts)
+    rules = _anchored_rules()
     rows = []
-    for article_id, sent_id, text, start, end in zip(selected["article_id"], selected["sent_id"], selected["text"],
-                                                     selected["start"], selected["end"]):
+    for article_id, sent_id, text, start, end in zip(*(selected[c].tolist() for c in
+                                                       ("article_id", "sent_id", "text", "start", "end"))):
         key = (article_id, sent_id)
         if _HEADER_RE.match(text):
             continue
-        found = [(category, match) for category, pattern in category_rules() if (match := pattern.search(text))]
+        lowered = text.lower()
+        found = [(category, match) for category, pattern, anchors in rules
+                 if (anchors is None or any(a in lowered for a in anchors)) and (match := pattern.search(text))]
         if not found:
             continue
         sentence_mentions = by_sentence["mentions"].get(key)
@@ -191,35 +290,42 @@ def _published(selected: pd.DataFrame, arts: pd.DataFrame | None) -> dict:
     return {k: (v.tz_localize(None).normalize() if pd.notna(v) else pd.NaT) for k, v in stamps.items()}
 
 
-def _group(frame: pd.DataFrame) -> dict:
-    return {key: group for key, group in frame.groupby(["article_id", "sent_id"], sort=False)} if len(frame) else {}
+def _group(frame: pd.DataFrame, columns: Sequence[str]) -> dict[tuple, list[dict]]:
+    """A table's rows as plain records, by sentence (``(article_id, sent_id)``), in table order."""
+    grouped: dict[tuple, list[dict]] = {}
+    if not len(frame):
+        return grouped
+    keys = zip(frame["article_id"].tolist(), frame["sent_id"].tolist())
+    values = zip(*(frame[c].tolist() for c in columns))
+    for key, row in zip(keys, values):
+        grouped.setdefault(key, []).append(dict(zip(columns, row)))
+    return grouped
 
 
-def _actors(found: pd.DataFrame | None) -> str | None:
-    if found is None:
+def _actors(found: list[dict] | None) -> str | None:
+    if not found:
         return None
-    others = list(dict.fromkeys(found.loc[found["actor_type"] != "place", "actor"]))
+    others = list(dict.fromkeys(m["actor"] for m in found if m["actor_type"] != "place"))
     return ";".join(others) or None
 
 
-def _nearest_place(found: pd.DataFrame | None, trigger_start: int, trigger_end: int) -> str | None:
+def _nearest_place(found: list[dict] | None, trigger_start: int, trigger_end: int) -> str | None:
     """The place mention nearest the development's trigger words (a place after the trigger wins a
     tie: "strikes on Kharkiv"); None when the sentence names no place."""
-    if found is None:
+    places = [m for m in found or () if m["actor_type"] == "place"]
+    if not places:
         return None
-    places = found[found["actor_type"] == "place"]
-    if places.empty:
-        return None
-    best = min(zip(places["start"], places["end"], places["actor"]),
-               key=lambda p: (p[0] - trigger_end if p[0] >= trigger_end else trigger_start - p[1] + 0.5, p[0]))
-    return best[2]
+    best = min(places, key=lambda p: (p["start"] - trigger_end if p["start"] >= trigger_end
+                                      else trigger_start - p["end"] + 0.5, p["start"]))
+    return best["actor"]
 
 
 def _sources(selected: pd.DataFrame, arts: pd.DataFrame | None) -> dict:
     for frame in (selected, arts):
         if frame is not None and "source" in frame:
             unique = frame.drop_duplicates("article_id")
-            return {k: v for k, v in zip(unique["article_id"], unique["source"]) if isinstance(v, str) and v}
+            return {k: v for k, v in zip(unique["article_id"].tolist(), unique["source"].tolist())
+                    if isinstance(v, str) and v}
     return {}
 
 
@@ -237,7 +343,7 @@ _ACCORDING_RE = re.compile(r"\baccording to\s+(?P<who>(?:the\s+)?(?:[\w\u2019'.-
 _SELF_CLAIM_RE = re.compile(r"\b(?:[Ww]e|ISW) (?:assess|assesses|assessed|forecast|forecasts|estimate|estimates)\b")
 
 
-def cue_claimant(text: str, found: pd.DataFrame | None, sent_start: int, *, source: str | None = None) -> str | None:
+def cue_claimant(text: str, found: list[dict] | None, sent_start: int, *, source: str | None = None) -> str | None:
     """Who a sentence's report comes from when no quote or reported speech gives it: an actor named
     right before a verb of claiming ("the Pentagon confirmed", "Moscow accused") or right after
     "said"/"according to"; the words after "according to" when they name no known actor
@@ -245,15 +351,17 @@ def cue_claimant(text: str, found: pd.DataFrame | None, sent_start: int, *, sour
 
     Args:
         text: the sentence.
-        found: the sentence's actor mentions (offsets in the article).
+        found: the sentence's actor mentions, as records with ``start``, ``end`` (offsets in the
+            article), ``actor`` and ``actor_type``.
         sent_start: the sentence's offset in the article.
         source: the article's source (publication).
     """
-    if found is not None and len(found):
-        who = found[found["actor_type"] != "place"]
-        for begin, finish, actor in zip(who["start"] - sent_start, who["end"] - sent_start, who["actor"]):
-            if _CLAIM_BEFORE_RE.match(text[finish:]) or _CLAIM_AFTER_RE.search(text[:begin]):
-                return actor
+    for mention in found or ():
+        if mention["actor_type"] == "place":
+            continue
+        begin, finish = mention["start"] - sent_start, mention["end"] - sent_start
+        if _CLAIM_BEFORE_RE.match(text[finish:]) or _CLAIM_AFTER_RE.search(text[:begin]):
+            return mention["actor"]
     according = _ACCORDING_RE.search(text)
     if according:
         who = according.group("who")
@@ -269,17 +377,16 @@ def cue_claimant(text: str, found: pd.DataFrame | None, sent_start: int, *, sour
 PERIOD_REACH = 40
 
 
-def _date(found: pd.DataFrame | None, published, trigger_at: int) -> tuple:
+def _date(found: list[dict] | None, published, trigger_at: int) -> tuple:
     """The date nearest the development's trigger words, else the article's publication day."""
-    if found is not None:
-        distance = (found["start"] - trigger_at).abs().where(found["start"] >= trigger_at,
-                                                             (trigger_at - found["end"]).abs())
-        ordered = found.assign(distance=distance).sort_values("distance", kind="stable")
-        for row in ordered.itertuples(index=False):
-            if pd.notna(row.date):
-                return row.date, row.text
-            if row.distance <= PERIOD_REACH:
-                return row.date_from, row.text
+    if found:
+        distances = [(abs(d["start"] - trigger_at) if d["start"] >= trigger_at else abs(trigger_at - d["end"]), d)
+                     for d in found]
+        for distance, row in sorted(distances, key=lambda pair: pair[0]):      # stable: table order on ties
+            if pd.notna(row["date"]):
+                return row["date"], row["text"]
+            if distance <= PERIOD_REACH:
+                return row["date_from"], row["text"]
     return (published if published is not None else pd.NaT), None
 
 
@@ -294,21 +401,16 @@ _LOCATING_RE = re.compile(r"\s*(?:\(|,)?\s*(?:north|south|east|west|northeast|no
                           re.IGNORECASE)
 
 
-def _quantity(found: pd.DataFrame | None, category: str, trigger_start: int, trigger_end: int, text: str,
+def _quantity(found: list[dict] | None, category: str, trigger_start: int, trigger_end: int, text: str,
               sentence_start: int) -> dict | None:
     """The number in the category's units nearest the trigger ("351 civilians killed and 707
     injured": 351 for "killed"), within :data:`QUANTITY_REACH` characters (offsets in the article);
     a distance that only locates a place ("16 km north of") measures no movement."""
-    if found is None:
-        return None
     wanted = CATEGORY_UNITS.get(category)
-    if not wanted:
-        return None
-    fitting = found[found["unit"].isin(wanted)]
-    if fitting.empty:
+    if not found or not wanted:
         return None
     best, best_distance = None, None
-    for row in fitting.to_dict("records"):
+    for row in (r for r in found if r["unit"] in wanted):
         start, end = row["start"], row["end"]
         if row["unit"] in ("km", "mile") and _LOCATING_RE.match(text, end - sentence_start):
             continue
@@ -331,18 +433,19 @@ def _claimants(said: pd.DataFrame, selected: pd.DataFrame, names: dict) -> dict:
     claims: dict = {}
     if said.empty:
         return claims
-    spans = {k: (s, e) for k, s, e in zip(zip(selected["article_id"], selected["sent_id"]), selected["start"],
-                                          selected["end"])}
+    spans = zip(selected["article_id"].tolist(), selected["sent_id"].tolist(), selected["start"].tolist(),
+                selected["end"].tolist())
     by_article: dict = {}
-    for row in said.itertuples(index=False):
-        by_article.setdefault(row.article_id, []).append(row)
-    for (article_id, sent_id), (start, end) in spans.items():
-        for row in by_article.get(article_id, ()):
-            inside = ((row.start < end and start < row.end)
-                      or (row.cue_start is not None and start <= row.cue_start < end))
+    columns = ("article_id", "start", "end", "cue_start", "speaker_actor_id", "speaker")
+    for row in zip(*(said[c].tolist() for c in columns)):
+        by_article.setdefault(row[0], []).append(row)
+    for article_id, sent_id, start, end in spans:
+        for _, q_start, q_end, cue_start, actor_id, speaker in by_article.get(article_id, ()):
+            inside = ((q_start < end and start < q_end)
+                      or (cue_start is not None and start <= cue_start < end))
             if inside:
-                actor = names.get(row.speaker_actor_id) if row.speaker_actor_id else None
-                claims[(article_id, sent_id)] = (actor or row.speaker, actor is not None)
+                actor = names.get(actor_id) if actor_id else None
+                claims[(article_id, sent_id)] = (actor or speaker, actor is not None)
                 break
     return claims
 

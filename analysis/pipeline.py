@@ -65,15 +65,19 @@ def analyze_batch(arts: pd.DataFrame) -> dict[str, pd.DataFrame]:
     sents = text.sentences(paras, progress=False)
     found = actors.mentions(sents, progress=False)
     counts = terms.term_frequency(sents, ngram=(1, 2), by="article_id")
+    said = quotes(sents, mentions=found)
+    numbers = quantities(sents)
+    when = dates(sents, arts=arts)
     return {
         "paragraphs": paras,
         "sentences": sents,
         "sentiment": sentiment.sentence_sentiment(sents, roles=None),
         "mentions": found,
-        "quotes": quotes(sents, mentions=found),
-        "quantities": quantities(sents),
-        "dates": dates(sents, arts=arts),
-        "developments": developments.developments(sents, arts=arts, mentions=found),
+        "quotes": said,
+        "quantities": numbers,
+        "dates": when,
+        "developments": developments.developments(sents, arts=arts, mentions=found, found_quotes=said,
+                                                  found_quantities=numbers, found_dates=when),
         "article_terms": counts[["article_id", "term", "n", "count"]],
     }
 
