@@ -1,0 +1,208 @@
+"""Throughput of every stage and of the whole pipeline, side by side with a stock-NLTK reference.
+
+    python benchmarks/run.py --corpus ../shared/corpora/bbc            # 3 runs of each measurement
+    python benchmarks/run.py --corpus ../shared/corpora/reuters21578.jsonl --runs 1 --skip-stages
+
+Every measurement runs in a fresh process (imports, models and caches paid as a user pays them),
+and the median of ``--runs`` is reported with peak memory:
+
+- stages: each analysis alone, one process pinned to one core, articles/s;
+- end to end: ``analyze(arts, workers=W, cache=False)`` with W processes (default: every core);
+- cached: ``analyze()`` again on a warm cache (the re-run of a notebook);
+- reference: a pipeline of stock NLTK parts in one process (Punkt as shipped, the Treebank word
+  tokenizer, NLTK's VADER, NLTK's CRFTagger with this package's model), so the speed-up is a ratio
+  measured in the same run on the same machine.
+
+Loading is timed on its own and left out of the other figures (every pipeline loads the same way).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.harness import RESULTS, pin_to_one_core  # noqa: E402
+
+STAGES = ("paragraphs + sentences", "terms", "sentiment", "mentions", "quotes", "quantities", "dates",
+          "developments")
+
+
+def _peak_mb(who) -> float:
+    import resource
+
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _load(corpus: str):
+    from analysis import load_articles
+
+    began = time.perf_counter()
+    arts = load_articles(corpus, progress=False)
+    return arts, time.perf_counter() - began
+
+
+def measure_stages(corpus: str, queue) -> None:
+    """Each stage alone on one core."""
+    import resource
+
+    pin_to_one_core()
+    from analysis import actors, developments, sentiment, terms, text
+    from analysis.dates import dates
+    from analysis.quantities import quantities
+    from analysis.quotes import quotes
+
+    arts, load_seconds = _load(corpus)
+    seconds = {}
+
+    def timed(name, call):
+        began = time.perf_counter()
+        value = call()
+        seconds[name] = time.perf_counter() - began
+        return value
+
+    sents = timed("paragraphs + sentences", lambda: text.sentences(text.paragraphs(arts, progress=False),
+                                                                   progress=False))
+    timed("terms", lambda: terms.term_frequency(sents, ngram=(1, 2), by="article_id"))
+    timed("sentiment", lambda: sentiment.sentence_sentiment(sents, roles=None))
+    found = timed("mentions", lambda: actors.mentions(sents, progress=False))
+    timed("quotes", lambda: quotes(sents, mentions=found))
+    timed("quantities", lambda: quantities(sents))
+    timed("dates", lambda: dates(sents, arts=arts))
+    timed("developments", lambda: developments.developments(sents, arts=arts, mentions=found))
+    queue.put({"articles": len(arts), "load_seconds": load_seconds, "seconds": seconds,
+               "peak_mb": _peak_mb(resource.RUSAGE_SELF)})
+
+
+def measure_end_to_end(corpus: str, workers: int, queue) -> None:
+    """analyze() on every core, without the cache; then analyze() again on a warm cache."""
+    import resource
+
+    from analysis.pipeline import analyze
+
+    arts, _ = _load(corpus)
+    with tempfile.TemporaryDirectory() as cache:
+        began = time.perf_counter()
+        tables = analyze(arts, workers=workers, cache=False, progress=False)
+        fresh = time.perf_counter() - began
+        rows = {name: len(frame) for name, frame in tables.items()}
+        del tables
+        analyze(arts, workers=workers, cache=cache, progress=False)       # fills the cache
+        repeats = []
+        for _ in range(3):
+            began = time.perf_counter()
+            analyze(arts, workers=workers, cache=cache, progress=False)
+            repeats.append(time.perf_counter() - began)
+        cached = statistics.median(repeats)
+    queue.put({"articles": len(arts), "seconds": fresh, "cached_seconds": cached, "rows": rows,
+               "peak_mb": _peak_mb(resource.RUSAGE_SELF), "peak_worker_mb": _peak_mb(resource.RUSAGE_CHILDREN)})
+
+
+def measure_reference(corpus: str, queue) -> None:
+    """Stock NLTK parts, one process: Punkt as shipped, Treebank words, NLTK's VADER, CRFTagger."""
+    import resource
+
+    from nltk.tokenize import NLTKWordTokenizer
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from analysis import ner, resources
+
+    arts, _ = _load(corpus)
+    began = time.perf_counter()
+    splitter = PunktSentenceTokenizer()
+    words = NLTKWordTokenizer()
+    vader = resources.vader_analyzer()            # NLTK's SentimentIntensityAnalyzer
+    tagger = ner.new_tagger(ner.tagger()._feature_func.gazetteer)
+    tagger.set_model_file(ner.tagger()._model_file)
+    results = []
+    for body in arts["text"]:
+        sentences = splitter.tokenize(body)
+        scores = [vader.polarity_scores(s) for s in sentences]
+        tokens = [words.tokenize(s) for s in sentences]
+        results.append((scores, tagger.tag_sents(tokens)))
+    queue.put({"articles": len(arts), "seconds": time.perf_counter() - began,
+               "peak_mb": _peak_mb(resource.RUSAGE_SELF)})
+
+
+def _fresh(target, args: tuple, runs: int) -> list[dict]:
+    ctx = mp.get_context("spawn")
+    results = []
+    for _ in range(runs):
+        queue = ctx.Queue()
+        proc = ctx.Process(target=target, args=(*args, queue))
+        proc.start()
+        results.append(queue.get())
+        proc.join()
+        if proc.exitcode:
+            raise RuntimeError(f"{target.__name__} failed (exit code {proc.exitcode})")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", required=True, help="a corpus path (anything load_articles reads)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--skip-stages", action="store_true", help="only end to end and the reference")
+    parser.add_argument("--skip-reference", action="store_true")
+    args = parser.parse_args(argv)
+    if not Path(args.corpus).exists():
+        print(f"{args.corpus} not found", file=sys.stderr)
+        return 2
+    report: dict = {"corpus": str(args.corpus), "runs": args.runs, "workers": args.workers, "cpus": os.cpu_count()}
+    lines = []
+    if not args.skip_stages:
+        stages = _fresh(measure_stages, (args.corpus,), args.runs)
+        n = stages[0]["articles"]
+        report["load_articles_per_second"] = round(n / statistics.median(s["load_seconds"] for s in stages), 1)
+        report["stages"] = {}
+        for name in STAGES:
+            median = statistics.median(s["seconds"][name] for s in stages)
+            report["stages"][name] = {"median_seconds": round(median, 3), "articles_per_second": round(n / median, 1)}
+            lines.append(f"  {name:<24} {n / median:>10,.0f} articles/s   (one core)")
+        report["stages_peak_mb"] = round(max(s["peak_mb"] for s in stages), 1)
+        lines.insert(0, f"  {'load_articles':<24} {report['load_articles_per_second']:>10,.0f} articles/s   (one core)")
+    ends = _fresh(measure_end_to_end, (args.corpus, args.workers), args.runs)
+    n = ends[0]["articles"]
+    fresh = statistics.median(e["seconds"] for e in ends)
+    cached = statistics.median(e["cached_seconds"] for e in ends)
+    report["end_to_end"] = {"median_seconds": round(fresh, 3), "articles_per_second": round(n / fresh, 1),
+                            "cached_median_seconds": round(cached, 4),
+                            "cached_articles_per_second": round(n / cached, 1),
+                            "peak_mb": round(max(e["peak_mb"] for e in ends), 1),
+                            "peak_worker_mb": round(max(e["peak_worker_mb"] for e in ends), 1),
+                            "rows": ends[0]["rows"]}
+    lines.append(f"  {'end to end':<24} {n / fresh:>10,.0f} articles/s   ({args.workers} processes, every table)")
+    lines.append(f"  {'cached re-analysis':<24} {n / cached:>10,.0f} articles/s")
+    if not args.skip_reference:
+        refs = _fresh(measure_reference, (args.corpus,), args.runs)
+        ref = statistics.median(r["seconds"] for r in refs)
+        report["reference"] = {"median_seconds": round(ref, 3), "articles_per_second": round(n / ref, 1),
+                               "peak_mb": round(max(r["peak_mb"] for r in refs), 1)}
+        report["speedup"] = round(ref / fresh, 2)
+        lines.append(f"  {'stock NLTK reference':<24} {n / ref:>10,.0f} articles/s   (one process)")
+        lines.append(f"  speed-up, end to end vs reference: {ref / fresh:.2f}x")
+    name = Path(args.corpus).name.split(".")[0]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"run-{name}.json"
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"{n:,} articles of {args.corpus}, median of {args.runs} run(s):")
+    print("\n".join(lines))
+    e2e = report["end_to_end"]
+    print(f"  peak memory: end to end {e2e['peak_mb']:,.0f} MB (main) + {e2e['peak_worker_mb']:,.0f} MB (largest worker)"
+          + (f"; stages {report['stages_peak_mb']:,.0f} MB" if "stages_peak_mb" in report else ""))
+    print(f"written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
