@@ -24,14 +24,15 @@ import functools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from itertools import combinations
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import pandas as pd
 
 from analysis import config, resources
-from analysis.ner import tag_entities  # noqa: F401 - the name tagger, reachable as analysis.actors.tag_entities
+from analysis.ner import tag_entities  # the tagger; also analysis.actors.tag_entities
+from analysis.text import fold
 
 GAZETTEER_FILE = "gazetteer.csv"
 GAZETTEER_COLUMNS = ["actor_id", "actor", "actor_type", "country", "role", "aliases", "demonyms", "metonyms"]
@@ -60,13 +61,19 @@ TITLE_WORDS = frozenset({
     "presidential", "lawmaker", "state", "duma",
 })
 _WORD_RE = re.compile(r"[\w\u2019'&./-]+", re.UNICODE)
+_POSSESSIVE_S_RE = re.compile(r"'s\b")
+_INITIALS_RE = re.compile(r"(?:[A-Za-z]\.){2,}")
+_HEADLINE_WORD_RE = re.compile(r"[A-Za-z][\w'-]*")
+_LETTERS_RE = re.compile(r"[A-Za-z]+")
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _key(text: str) -> str:
     """Matching key of a name: NFKC, lower case, straight apostrophes, possessive 's dropped (as
-    :func:`_words` drops it from the text: "Donetsk People's Republic"), no final period, one space."""
+    :func:`_words` drops it from the text: "Donetsk People's Republic"), no final period, one space.
+    Memoised: the same words come back sentence after sentence."""
     text = (text if text.isascii() else unicodedata.normalize("NFKC", text)).lower().replace("\u2019", "'")
-    text = re.sub(r"'s\b", "", text)
+    text = _POSSESSIVE_S_RE.sub("", text)
     return " ".join(text.replace(". ", " ").rstrip(".").split())
 
 
@@ -127,6 +134,8 @@ class _Index:
 
     def __init__(self, table: pd.DataFrame):
         self.actors = table.set_index("actor_id")
+        self._ids = set(self.actors.index)
+        self._details: dict = {}       # actor_id -> (actor, actor_type, country or None) (memoised)
         self.forms: dict[str, tuple[str, str]] = {}   # key -> (actor_id, method)
         self.surnames: dict[str, set[str]] = {}       # surname key -> person actor_ids
         priority = {"name": 0, "alias": 1, "demonym": 2, "metonym": 3}
@@ -184,6 +193,30 @@ class _Index:
             words = key.split()
             self.reach[words[0]] = max(self.reach.get(words[0], 0), len(words))
 
+    def has(self, actor_id) -> bool:
+        """Whether ``actor_id`` is in the table (``actor_id in self.actors.index``)."""
+        return actor_id in self._ids
+
+    def details(self, actor_id) -> tuple:
+        """``(actor, actor_type, country or None)`` of an actor in the table (memoised)."""
+        found = self._details.get(actor_id)
+        if found is None:
+            actor = self.actors.loc[actor_id]
+            found = self._details[actor_id] = (actor["actor"], actor["actor_type"], actor["country"] or None)
+        return found
+
+
+_SHIPPED_INDEX: list = []   # [(table, its _Index)] for the shipped gazetteer
+
+
+def _index_for(table: pd.DataFrame) -> _Index:
+    """The index of a gazetteer table; the shipped gazetteer's is built once."""
+    if table is shipped_gazetteer():
+        if not _SHIPPED_INDEX or _SHIPPED_INDEX[0][0] is not table:
+            _SHIPPED_INDEX[:] = [(table, _Index(table))]
+        return _SHIPPED_INDEX[0][1]
+    return _Index(table)
+
 
 
 # --------------------------------------------------------------------------------------------
@@ -198,28 +231,37 @@ def _words(text: str) -> list[tuple[str, int, int, bool]]:
     """
     words = []
     for match in _WORD_RE.finditer(text):
-        word, start, end = match.group(), match.start(), match.end()
-        while word and word[-1] in ".-&" and not re.fullmatch(r"(?:[A-Za-z]\.){2,}", word):
-            word, end = word[:-1], end - 1
-        possessive = word.lower().endswith(("'s", "\u2019s")) and len(word) > 2
-        if possessive:
-            word, end = word[:-2], end - 2
-        if not word:
-            continue
-        parts = word.split("-")
-        if len(parts) > 1 and all(part[:1].isupper() for part in parts):
-            position = start
-            for k, part in enumerate(parts):
-                words.append((part, position, position + len(part), possessive and k == len(parts) - 1))
-                position += len(part) + 1
-        else:
-            words.append((word, start, end, possessive))
+        start = match.start()
+        for word, first, last, possessive in _word_pieces(match.group()):
+            words.append((word, start + first, start + last, possessive))
     return words
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _word_pieces(word: str) -> tuple[tuple[str, int, int, bool], ...]:
+    """What :func:`_words` makes of one match of ``_WORD_RE``, offsets relative to its start
+    (memoised: the same words come back sentence after sentence)."""
+    start, end = 0, len(word)
+    while word and word[-1] in ".-&" and not _INITIALS_RE.fullmatch(word):
+        word, end = word[:-1], end - 1
+    possessive = word.lower().endswith(("'s", "\u2019s")) and len(word) > 2
+    if possessive:
+        word, end = word[:-2], end - 2
+    if not word:
+        return ()
+    parts = word.split("-")
+    if len(parts) > 1 and all(part[:1].isupper() for part in parts):
+        pieces, position = [], start
+        for k, part in enumerate(parts):
+            pieces.append((part, position, position + len(part), possessive and k == len(parts) - 1))
+            position += len(part) + 1
+        return tuple(pieces)
+    return ((word, start, end, possessive),)
 
 
 def _is_headline(text: str) -> bool:
     """Title Case Headlines Fool Name Taggers: most words capitalised."""
-    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", text)]
+    words = _HEADLINE_WORD_RE.findall(text)
     if len(words) < 4:
         return False
     return sum(1 for w in words if w[0].isupper()) / len(words) > 0.7
@@ -256,16 +298,17 @@ def mentions(
     from analysis.text import select_roles, token_spans
 
     table = gazetteer_table(gazetteer)
-    index = _Index(table)
+    index = _index_for(table)
     selected = select_roles(sents, roles)
     texts = selected["text"].tolist()
     tagged: list[list[tuple[str, int, int]]] = [[] for _ in texts]
     if tagger and texts:
-        token_offsets = [token_spans(text) for text in texts]
-        tags = tag_entities([[text[s:e] for s, e in offsets] for text, offsets in zip(texts, token_offsets)])
-        for i, (text, offsets, sentence_tags) in enumerate(zip(texts, token_offsets, tags)):
-            if _is_headline(text):
-                continue  # Title Case headlines fool the tagger; the gazetteer still reads them
+        # Title Case headlines fool the tagger: their tags would be thrown away, so they are not
+        # tagged at all; the gazetteer still reads them.
+        read = [i for i, text in enumerate(texts) if not _is_headline(text)]
+        token_offsets = [token_spans(texts[i]) for i in read]
+        tags = tag_entities([[texts[i][s:e] for s, e in offsets] for i, offsets in zip(read, token_offsets)])
+        for i, offsets, sentence_tags in zip(read, token_offsets, tags):
             for kind, first, last in spans(sentence_tags):
                 if kind in TAGGER_TYPES:
                     tagged[i].append((kind, offsets[first][0], offsets[last - 1][1]))
@@ -306,14 +349,21 @@ def _gazetteer_matches(words: list, index: _Index) -> list[tuple[int, int, str, 
     """Longest matches of gazetteer forms (and bare surnames of gazetteer people) among a
     sentence's words (from :func:`_words`)."""
     keys = [_key(w[0]) for w in words]
-    found, i = [], 0
-    while i < len(words):
-        possessed = _possessive_match(words, keys, i, index)
+    reach, surnames = index.reach, index.surnames
+    found, i, n = [], 0, len(words)
+    while i < n:
+        possessed = _possessive_match(words, keys, i, index) if words[i][3] else None
         if possessed:
             found.append(possessed[0])
             i = possessed[1]
             continue
-        for size in range(min(index.reach.get(keys[i], 0), len(words) - i), 0, -1):
+        longest = reach.get(keys[i], 0)
+        if not longest:  # most words start no form: only a surname can be here
+            if words[i][0][:1].isupper() and keys[i] in surnames:
+                found.append((words[i][1], words[i][2], None, "surname", "PER"))
+            i += 1
+            continue
+        for size in range(min(longest, n - i), 0, -1):
             key = " ".join(keys[i:i + size])
             hit = index.forms.get(key)
             # A one-word form counts only capitalised ("turkey" and "chad" are words too), and an
@@ -366,16 +416,14 @@ def _resolve_tagged(surface: str, kind: str, index: _Index, seen_people: dict) -
 
 def _mention_row(article_id, sent_id, offset, start, end, surface, actor_id, method, index, text, seen_people,
                  seen_names):
-    if actor_id in index.actors.index:
-        actor = index.actors.loc[actor_id]
-        name, kind, country = actor["actor"], actor["actor_type"], actor["country"] or None
+    if index.has(actor_id):
+        name, kind, country = index.details(actor_id)
         # A capital after "in", "at", "from"... is the place, not the state acting through it.
         if method == "metonym" and _preceding_word(text, start) in LOCATIVES:
             place = index.places.get(_key(surface))
             if place is not None:
                 actor_id, method = place, "name"
-                actor = index.actors.loc[actor_id]
-                name, kind, country = actor["actor"], actor["actor_type"], actor["country"] or None
+                name, kind, country = index.details(actor_id)
     elif actor_id in seen_names:  # a surname of someone the tagger found earlier in the article
         name, kind, country = seen_names[actor_id], "person", None
     else:
@@ -401,10 +449,14 @@ def context_role(text: str, start: int, end: int) -> str | None:
     said") or a title before it ("Foreign Minister Mevlut Cavusoglu", "Pentagon spokesman John
     Kirby").
     """
-    after = _ROLE_AFTER_RE.match(text[end:])
+    after = _ROLE_AFTER_RE.match(text[end:]) if text.startswith(",", end) else None  # the pattern opens with ","
     if after:
         return " ".join(after.group("role").split())
-    before = _ROLE_BEFORE_RE.search(text[max(0, start - 60):start])
+    window = text[max(0, start - 60):start]
+    # The pattern ends with a role noun and the whitespace before the name: test that first.
+    tail = window.rstrip()
+    before = _ROLE_BEFORE_RE.search(window) \
+        if len(tail) < len(window) and fold(tail).endswith(ROLE_NOUNS) else None
     if before:
         words = before.group("role").split()
         # keep the title proper: from its first capitalised word (or the noun itself), not "the"
@@ -415,7 +467,7 @@ def context_role(text: str, start: int, end: int) -> str | None:
 
 
 def _preceding_word(text: str, start: int) -> str:
-    before = re.findall(r"[A-Za-z]+", text[:start][-20:])
+    before = _LETTERS_RE.findall(text[:start][-20:])
     return before[-1].lower() if before else ""
 
 

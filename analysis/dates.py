@@ -43,11 +43,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis.text import select_roles
+from analysis.text import fold, select_roles
 
 COLUMNS = ["article_id", "sent_id", "text", "start", "end", "kind", "date", "date_from", "date_to",
            "resolved", "reason"]
@@ -114,6 +114,11 @@ _OVERNIGHT_IDIOM_AFTER = re.compile(r"^\s+(?:success|sensation|star)", re.IGNORE
 _ROLLING_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 # When two expressions overlap, the longer wins; on a tie, the more specific kind.
 _PRIORITY = {"explicit": 0, "period": 1, "weekday": 2, "relative": 3}
+#: A month name or abbreviation holds one of these (the names that hold no shorter one).
+_MONTH_NEEDLES = tuple(name for name in (*MONTHS, *MONTH_ABBREVIATIONS)
+                       if not any(other != name and other in name for other in (*MONTHS, *MONTH_ABBREVIATIONS)))
+#: Every match of _RELATIVE_RE holds one of these words (case aside; see analysis.text.fold).
+_RELATIVE_NEEDLES = ("yesterday", "tomorrow", "today", "tonight", "this", "last", "overnight", "next", "ago")
 
 
 # --------------------------------------------------------------------------------------------
@@ -292,14 +297,32 @@ def find_dates(text: str, published=None) -> list[dict]:
     ``date_from``, ``date_to`` (Timestamps or None) and ``reason``, in text order. Overlapping
     matches are settled in favour of the longer one ("28 February 2022" over "February 2022").
     """
-    pub = _publication_day(published)
+    return _find_dates(text, _publication_day(published))
+
+
+def _find_dates(text: str, pub) -> list[dict]:
+    """:func:`find_dates` with the publication day already worked out.
+
+    Each pattern runs only when the text holds a string without which it cannot match (a month
+    name, a weekday name, a year's first digits, a word of the relative expressions): a pattern
+    that cannot match adds nothing, so the result is the same, and most sentences have no date.
+    """
     candidates = []
-    for regex in (_ISO_RE, _MONTH_DAY_RE, _DAY_MONTH_RE):
-        candidates += [_explicit(m, pub) for m in regex.finditer(text)]
-    candidates += [_month_period(m, pub) for m in _MONTH_PERIOD_RE.finditer(text)]
-    candidates += [_year_period(m) for m in _YEAR_RE.finditer(text)]
-    candidates += [_weekday(m, text, pub) for m in _WEEKDAY_RE.finditer(text)]
-    candidates += [_relative(m, text, pub) for m in _RELATIVE_RE.finditer(text)]
+    years = "19" in text or "20" in text or "21" in text
+    months = any(name in text for name in _MONTH_NEEDLES)
+    if years and "-" in text:
+        candidates += [_explicit(m, pub) for m in _ISO_RE.finditer(text)]
+    if months:
+        for regex in (_MONTH_DAY_RE, _DAY_MONTH_RE):
+            candidates += [_explicit(m, pub) for m in regex.finditer(text)]
+        candidates += [_month_period(m, pub) for m in _MONTH_PERIOD_RE.finditer(text)]
+    if years:
+        candidates += [_year_period(m) for m in _YEAR_RE.finditer(text)]
+    if any(name in text for name in WEEKDAYS):
+        candidates += [_weekday(m, text, pub) for m in _WEEKDAY_RE.finditer(text)]
+    folded = fold(text)
+    if any(word in folded for word in _RELATIVE_NEEDLES):
+        candidates += [_relative(m, text, pub) for m in _RELATIVE_RE.finditer(text)]
     candidates = [c for c in candidates if c is not None]
     # Longest first, so that a match inside a longer one ("February 2022" in "28 February 2022")
     # never blocks it; ties go to the earlier, then the more specific kind.
@@ -368,11 +391,17 @@ def dates(
                                                                               index=sents.index)
     starts = sents["start"] if "start" in sents.columns else pd.Series(0, index=sents.index)
     rows = []
+    days: dict = {}   # publication timestamp -> its day (sentences of an article share one)
     for article_id, sent_id, text, offset, pub in zip(sents["article_id"], sent_ids, sents["text"],
                                                       starts, publications):
         if not isinstance(text, str):
             continue
-        for found in find_dates(text, pub):
+        try:
+            key = (type(pub), getattr(pub, "tzinfo", None), pub)
+            day = days[key] if key in days else days.setdefault(key, _publication_day(pub))
+        except TypeError:  # not hashable
+            day = _publication_day(pub)
+        for found in _find_dates(text, day):
             first, last = found["date_from"], found["date_to"]
             resolved = first is not None and pd.notna(first)
             rows.append({

@@ -22,8 +22,9 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
-from typing import Sequence
 
 from analysis import config, resources
 
@@ -37,6 +38,12 @@ _SHAPE_TABLE = str.maketrans(
     "X" * 26 + "x" * 26 + "d" * 10,
 )
 _REPEATS = re.compile(r"(.)\1+")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _squeezed(shape: str) -> str:
+    """A word shape with runs of one character made one ("Xxxxx" -> "Xx"); memoised, as shapes repeat."""
+    return _REPEATS.sub(r"\1", shape)
 
 
 GAZETTEER_WORDS_FILE = "models/ner_gazetteer_words.tsv"
@@ -75,12 +82,20 @@ def write_gazetteer_words(words: dict[str, str], path: Path) -> None:
     Path(path).write_text("".join(f"{w}\t{k}\n" for w, k in sorted(words.items())), encoding="utf-8")
 
 
+#: The bigram separator and the prefixes of the bigrams before and after a token, as str and as bytes.
+_STR = ("|", "bi-=", "bi+=")
+_BYTES = (b"|", b"bi-=", b"bi+=")
+#: The prefixes of the features a word lends the tokens 2 and 1 after it, and 1 and 2 before it.
+_NEIGHBOUR_PREFIXES = ("-2:", "-1:", "+1:", "+2:")
+
+
 class Features:
     """CRF features, as a ``feature_func(tokens, i)`` for NLTK's CRFTagger.
 
     CRFTagger asks for one token at a time; window features need the whole sentence, so the
     features of the last sentence seen are computed once and served token by token. Word-level
-    features are memoised: words repeat, and this keeps tagging fast.
+    features are memoised: words repeat, and this keeps tagging fast. So are the features a word
+    lends its neighbours, already prefixed with their offset.
 
     Args:
         gazetteer: lower-cased gazetteer words and their class (per, org, loc, demonym), frozen
@@ -91,6 +106,11 @@ class Features:
         self.gazetteer = dict(gazetteer or {})
         self._words: dict[str, tuple[str, ...]] = {}
         self._context: dict[str, tuple[str, ...]] = {}
+        self._parts: dict[str, tuple] = {}
+        self._known_parts: dict[str, tuple] = {}
+        self._known_for: frozenset[str] | None = None
+        self._known_bytes: frozenset[bytes] = frozenset()
+        self._known_flags: tuple = (None, None, None)
         self._tokens = None
         self._features: list[list[str]] = []
 
@@ -103,7 +123,7 @@ class Features:
         shape = word.translate(_SHAPE_TABLE)
         feats = [
             "w=" + word, "l=" + lower, "sh=" + shape if len(shape) <= 12 else "sh=long",
-            "ss=" + _REPEATS.sub(r"\1", shape),
+            "ss=" + _squeezed(shape),
             "p1=" + lower[:1], "p2=" + lower[:2], "p3=" + lower[:3], "p4=" + lower[:4],
             "s1=" + lower[-1:], "s2=" + lower[-2:], "s3=" + lower[-3:], "s4=" + lower[-4:],
         ]
@@ -131,7 +151,7 @@ class Features:
         if cached is not None:
             return cached
         lower = word.lower()
-        feats = ["l=" + lower, "ss=" + _REPEATS.sub(r"\1", word.translate(_SHAPE_TABLE)), "s3=" + lower[-3:]]
+        feats = ["l=" + lower, "ss=" + _squeezed(word.translate(_SHAPE_TABLE)), "s3=" + lower[-3:]]
         if word[:1].isupper():
             feats.append("title")
         kind = self.gazetteer.get(lower)
@@ -140,32 +160,88 @@ class Features:
         result = self._context[word] = tuple(feats)
         return result
 
+    def _word_parts(self, word: str) -> tuple:
+        """Everything a sentence needs of one word: its own features; the features it lends the
+        token 2 after it, 1 after, 1 before and 2 before (prefixed "-2:", "-1:", "+1:", "+2:");
+        its lower case; whether it has a letter; whether it is all capitals."""
+        parts = self._parts.get(word)
+        if parts is None:
+            context = self.context(word)
+            parts = self._parts[word] = (
+                self.word(word), *(tuple(prefix + f for f in context) for prefix in _NEIGHBOUR_PREFIXES),
+                word.lower(), any(ch.isalpha() for ch in word), word.isupper())
+        return parts
+
     def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
         """Features for every token of one sentence."""
-        n = len(tokens)
-        letters = [t for t in tokens if any(ch.isalpha() for ch in t)]
-        caps = len(letters) >= 3 and all(t.isupper() for t in letters)
-        lowers = [t.lower() for t in tokens]
+        return self._sentence([self._word_parts(t) for t in tokens], ("caps_sentence", "BOS", "EOS"), None, _STR)
+
+    @staticmethod
+    def _sentence(parts: list[tuple], flags: tuple, known, spelling: tuple) -> list[list]:
+        """Features for every token of a sentence whose words' parts are ``parts``, in this order:
+        the word's own, caps_sentence, BOS, EOS, the features of the words 2 and 1 before, 1 and 2
+        after, and the word bigrams before and after. ``flags`` are caps_sentence, BOS and EOS (None
+        where left out); with ``known``, a bigram is kept only when in it. ``spelling`` is the
+        bigram separator and prefixes, as str or as bytes, like the parts."""
+        n = len(parts)
+        caps_flag, bos_flag, eos_flag = flags
+        separator, before, after = spelling
+        letters = [p[7] for p in parts if p[6]]
+        caps = len(letters) >= 3 and all(letters)
+        lowers = [p[5] for p in parts]
+        pairs = [a + separator + b for a, b in pairwise(lowers)]
         out = []
-        for i, token in enumerate(tokens):
-            feats = list(self.word(token))
-            if caps:
-                feats.append("caps_sentence")
-            if i == 0:
-                feats.append("BOS")
-            if i == n - 1:
-                feats.append("EOS")
-            for offset in (-2, -1, 1, 2):
-                j = i + offset
-                if 0 <= j < n:
-                    prefix = f"{offset:+d}:"
-                    feats.extend(prefix + f for f in self.context(tokens[j]))
+        last = n - 1
+        for i, part in enumerate(parts):
+            feats = list(part[0])
+            if caps and caps_flag:
+                feats.append(caps_flag)
+            if i == 0 and bos_flag:
+                feats.append(bos_flag)
+            if i == last and eos_flag:
+                feats.append(eos_flag)
+            if i >= 2:
+                feats += parts[i - 2][1]
+            if i >= 1:
+                feats += parts[i - 1][2]
+            if i < last:
+                feats += parts[i + 1][3]
+                if i + 1 < last:
+                    feats += parts[i + 2][4]
             if i > 0:
-                feats.append("bi-=" + lowers[i - 1] + "|" + lowers[i])
-            if i < n - 1:
-                feats.append("bi+=" + lowers[i] + "|" + lowers[i + 1])
+                bigram = before + pairs[i - 1]
+                if known is None or bigram in known:
+                    feats.append(bigram)
+            if i < last:
+                bigram = after + pairs[i]
+                if known is None or bigram in known:
+                    feats.append(bigram)
             out.append(feats)
         return out
+
+    def tagging_items(self, tokens: Sequence[str], known: frozenset[str]) -> list[list[bytes]]:
+        """:meth:`sentence` for the tagger: without the features that are not in ``known`` (the
+        attributes of the model, which CRFsuite drops anyway), each encoded in UTF-8 (as
+        python-crfsuite encodes every feature string before it hands it over), so that CRFsuite
+        gets the same attributes in the same order, sooner. Per-word parts are memoised."""
+        if known is not self._known_for:
+            self._known_parts, self._known_for = {}, known
+            self._known_bytes = frozenset(name.encode() for name in known)
+            self._known_flags = tuple(flag.encode() if flag in known else None
+                                      for flag in ("caps_sentence", "BOS", "EOS"))
+        known_parts = self._known_parts
+        parts = []
+        for token in tokens:
+            cached = known_parts.get(token)
+            if cached is None:
+                context = self.context(token)
+                cached = known_parts[token] = (
+                    tuple(f.encode() for f in self.word(token) if f in known),
+                    *(tuple(f.encode() for f in (prefix + g for g in context) if f in known)
+                      for prefix in _NEIGHBOUR_PREFIXES),
+                    token.lower().encode(), any(ch.isalpha() for ch in token), token.isupper())
+            parts.append(cached)
+        return self._sentence(parts, self._known_flags, self._known_bytes, _BYTES)
 
     def __call__(self, tokens, index):
         if tokens is not self._tokens:
@@ -221,6 +297,39 @@ def tagger():
     return crf
 
 
+def model_attributes(crf) -> frozenset[str] | None:
+    """The attributes (feature strings) a loaded CRFTagger's model knows, or None when its dump
+    cannot be read back exactly. CRFsuite drops every other attribute when it tags, so leaving those
+    out beforehand changes nothing but the time it takes. Cached on the tagger."""
+    cached = getattr(crf, "_news_analysis_attributes", False)
+    if cached is not False:
+        return cached
+    known, name = None, None
+    try:
+        fd, name = tempfile.mkstemp(suffix=".dump")
+        os.close(fd)
+        crf._tagger.dump(name)
+        data = Path(name).read_bytes().decode("utf-8")
+        count = int(re.search(r"\n  num_attrs: (\d+)\n", data).group(1))
+        head = data.index("\nATTRIBUTES = {\n") + len("\nATTRIBUTES = {\n")
+        lines = data[head:data.index("\n}\n", head - 1)].split("\n") if count else []
+        names = []
+        for number, line in enumerate(lines):
+            aid, sep, attribute = line.partition(": ")
+            if not sep or aid.strip() != str(number):
+                raise ValueError("unexpected line in the model dump")
+            names.append(attribute)
+        if len(names) == count == len(set(names)):
+            known = frozenset(names)
+    except (OSError, ValueError, AttributeError, UnicodeDecodeError):
+        known = None  # tag with every feature: slower, the same tags
+    finally:
+        if name is not None:
+            os.unlink(name)
+    crf._news_analysis_attributes = known
+    return known
+
+
 def tag_entities(token_lists: Sequence[Sequence[str]]) -> list[list[str]]:
     """Tag each token list with CoNLL-2003 IOB2 name tags.
 
@@ -236,8 +345,19 @@ def tag_entities(token_lists: Sequence[Sequence[str]]) -> list[list[str]]:
     if not lists:
         return []
     crf = tagger()
-    tagged = crf.tag_sents([tokens if tokens else ["."] for tokens in lists])
-    return [[tag for _, tag in sentence] if tokens else [] for tokens, sentence in zip(lists, tagged)]
+    features = crf._feature_func
+    known = model_attributes(crf)
+    tag = crf._tagger.tag
+    tagged = []
+    for tokens in lists:
+        if not tokens:
+            tagged.append([])
+            continue
+        labels = tag(features.sentence(tokens) if known is None else features.tagging_items(tokens, known))
+        if len(labels) != len(tokens):
+            raise RuntimeError(f"CRF returned {len(labels)} labels for {len(tokens)} tokens.")
+        tagged.append(labels)
+    return tagged
 
 
 def spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:

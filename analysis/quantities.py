@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -36,6 +36,7 @@ VAGUE = {
     "tens of thousands": (20_000, 99_999), "hundreds of thousands": (200_000, 999_999),
     "millions": (2_000_000, 9_999_999), "tens of millions": (20_000_000, 99_999_999),
     "hundreds of millions": (200_000_000, 999_999_999), "billions": (2_000_000_000, 9_999_999_999),
+    "tens of billions": (20_000_000_000, 99_999_999_999), "hundreds of billions": (200_000_000_000, 999_999_999_999),
 }
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
           "trillion": 1e12, "tn": 1e12}
@@ -51,6 +52,9 @@ MONTHS = ("january|february|march|april|may|june|july|august|september|october|n
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _UNITS = "one|two|three|four|five|six|seven|eight|nine"
 _NUMBER_RE = re.compile(
+    # Where no match can start, fail at once: a match starts with a currency sign, a digit or the
+    # first letter of a number word (t, h, d, s, m, b, f, e, n, o, a); the rest of the pattern decides.
+    r"(?=[$\u20ac\u00a3\dthdsmbfenoa])"
     r"(?P<cur>[$\u20ac\u00a3])?"
     r"(?:(?P<digits>(?<![\w.,-])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.,-])\d+(?:\.\d+)?)"
     r"|(?P<vague>\b(?:(?:tens|hundreds)\s+of\s+(?:thousands|millions|billions)|dozens|scores|hundreds|thousands"
@@ -75,10 +79,30 @@ _STOP_FOR_OBJECT = frozenset({"in", "on", "at", "by", "for", "from", "to", "with
                               "is", "are", "be", "been", "a", "an", "the", "this", "these", "those", "their", "its",
                               "his", "her", "of", "per", "each", "ago", "later", "earlier", "before", "after", "when",
                               "while", "would", "will", "could", "should", "may", "might", "must", "can", "did", "do",
-                              "said", "says", "according", "near", "over", "under", "about", "more", "most", "into",
+                              "said", "says", "according", "near", "over", "under", "about", "more", "most",
                               "away", "during", "across", "along", "behind", "between", "within", "without",
                               "where", "what", "how", "why", "whom", "whose", "soon", "now", "then", "already", "also",
                               "still", "yet", "again", "there", "here", "not", "no"})
+_ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
+_CLOCK_AFTER_RE = re.compile(r"^[:.]\d")
+_CLOCK_BEFORE_RE = re.compile(r"\d[:.]$")
+_TIME_AFTER_RE = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|bst\b|est\b|et\b)", re.IGNORECASE)
+_FOOTNOTE_BEFORE_RE = re.compile(r"\[\s*$")
+_FOOTNOTE_AFTER_RE = re.compile(r"^\s*\]")
+_IN_NAME_BEFORE_RE = re.compile(r"\S\s+[A-Z][a-z]+\s+$")
+_CODE_AFTER_RE = re.compile(r"^-?[A-Za-z]*\d")
+_YEARLIKE_RE = re.compile(r"(?:18|19|20)\d\d")
+_THE_BEFORE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_FRACTION_AFTER_RE = re.compile(r"^-(?:thirds?|quarters?|fifths?|halves)\b|^\s+of\s+(?:the|them|us|those|these)\b",
+                                re.IGNORECASE)
+_HYPHEN_UNIT_RE = re.compile(r"^-([A-Za-z]+)")
+_UNIT_WORD_RE = re.compile(r"^\s+(?:of\s+)?(per\s+cent|percentage\s+points|square\s+kilomet(?:er|re)s|cubic\s+meters"
+                           r"|[A-Za-z]+)", re.IGNORECASE)
+_WORTH_OF_RE = re.compile(r"^\s+worth\s+of(?=\s)", re.IGNORECASE)
+_OF_RE = re.compile(r"^\s+of\s+", re.IGNORECASE)
+_NEXT_WORD_RE = re.compile(r"^(\s+)([A-Za-z][\w'\u2019-]*)")
+_FIRST_WORD_RE = re.compile(r"^()([A-Za-z][\w'\u2019-]*)")
+_FOLLOWING_WORD_RE = re.compile(r"^\s+([A-Za-z][\w'-]*)")
 _NAME_PREFIX_RE = re.compile(r"(?:\b(?:No|Nos|Resolution|Article|Route|Flight|Highway|Section|Chapter|Gate|Block|"
                              r"Unit|Brigade|Division|Battalion|Regiment|Corps|Army|Group|Paragraph|Point|Item|Number)"
                              r"\.?\s+|[A-Za-z]-)$")
@@ -172,21 +196,21 @@ def _excluded(match, left: str, right: str) -> bool:
         return True  # "February 28"
     if digits and _MONTH_AFTER_RE.match(right):
         return True  # "28 February", "28th of February"
-    if digits and re.match(r"^(?:st|nd|rd|th)\b", right, re.IGNORECASE):
+    if digits and _ORDINAL_AFTER_RE.match(right):
         return True  # ordinals
-    if digits and re.match(r"^[:.]\d", right) or re.search(r"\d[:.]$", left):
+    if digits and _CLOCK_AFTER_RE.match(right) or _CLOCK_BEFORE_RE.search(left):
         return True  # clock times, and the parts of dotted numbers
-    if digits and re.match(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|bst\b|est\b|et\b)", right, re.IGNORECASE):
+    if digits and _TIME_AFTER_RE.match(right):
         return True
     if digits and _NAME_PREFIX_RE.search(left) and not match.group("cur"):
         return True  # "Route 66", "Su-25", "No. 2"
-    if digits and re.search(r"\[\s*$", left) and re.match(r"^\s*\]", right):
+    if digits and _FOOTNOTE_BEFORE_RE.search(left) and _FOOTNOTE_AFTER_RE.match(right):
         return True  # "[12]": a footnote marker (ISW)
-    if digits and not match.group("cur") and re.search(r"\S\s+[A-Z][a-z]+\s+$", left) and not _QUALIFIER_RE.search(left):
+    if digits and not match.group("cur") and _IN_NAME_BEFORE_RE.search(left) and not _QUALIFIER_RE.search(left):
         return True  # "Nord Stream 2", "Boeing 737": a number inside a name
-    if digits and re.match(r"^-?[A-Za-z]*\d", right):
+    if digits and _CODE_AFTER_RE.match(right):
         return True
-    if (digits and re.fullmatch(r"(?:18|19|20)\d\d", digits) and not match.group("cur") and not match.group("scale")
+    if (digits and _YEARLIKE_RE.fullmatch(digits) and not match.group("cur") and not match.group("scale")
             and not match.group("pct")):
         next_word = _WORD_RE.match(right.lstrip())
         counted = next_word and next_word.group().lower() in unit_lexicon() and next_word.group().lower() not in (
@@ -194,12 +218,9 @@ def _excluded(match, left: str, right: str) -> bool:
         if _YEAR_CONTEXT_RE.search(left) or not counted:
             return True  # "in 2014", "2022 elections"
     word = match.group("word")
-    if word and re.search(r"\bthe\s+$", left, re.IGNORECASE):
+    if word and _THE_BEFORE_RE.search(left):
         return True  # "the two sides": a definite reference, not a count being reported
-    if word and re.match(r"^-(?:thirds?|quarters?|fifths?|halves)\b|^\s+of\s+(?:the|them|us|those|these)\b", right,
-                         re.IGNORECASE):
-        return True
-    return False
+    return bool(word and _FRACTION_AFTER_RE.match(right))
 
 
 def _unit_and_object(match, text: str, end: int, units: dict) -> tuple[str | None, str | None, int]:
@@ -210,14 +231,13 @@ def _unit_and_object(match, text: str, end: int, units: dict) -> tuple[str | Non
     if match.group("pct"):
         return "percent", None, end
     rest = text[end:]
-    hyphen = re.match(r"^-([A-Za-z]+)", rest)
+    hyphen = _HYPHEN_UNIT_RE.match(rest)
     if hyphen and hyphen.group(1).lower() in units:  # "25-kilometer convoy", "five-hour"
         unit = units[hyphen.group(1).lower()]
         obj, _ = _phrase_after(text, end + hyphen.end(), skip_of=False)
         return unit, obj, end + hyphen.end()
     # a unit word (possibly after "of": "hundreds of millions of dollars", "dozens of people")
-    unit_match = re.match(r"^\s+(?:of\s+)?(per\s+cent|percentage\s+points|square\s+kilomet(?:er|re)s|cubic\s+meters"
-                          r"|[A-Za-z]+)", rest, re.IGNORECASE)
+    unit_match = _UNIT_WORD_RE.match(rest)
     if unit_match:
         word = " ".join(unit_match.group(1).lower().split())
         if word in units and units[word] in ("USD", "EUR", "GBP", "RUB", "UAH", "CNY", "JPY", "PLN", "TRY", "percent",
@@ -226,7 +246,7 @@ def _unit_and_object(match, text: str, end: int, units: dict) -> tuple[str | Non
                                              "month", "year", "decade"):
             new_end = end + unit_match.end()
             obj = None
-            worth = re.match(r"^\s+worth\s+of(?=\s)", text[new_end:], re.IGNORECASE)
+            worth = _WORTH_OF_RE.match(text[new_end:])
             if worth:
                 obj, _ = _phrase_after(text, new_end + worth.end(), skip_of=False)
             return units[word], obj, new_end
@@ -243,15 +263,15 @@ def _phrase_after(text: str, position: int, *, skip_of: bool) -> tuple[str | Non
     """The noun phrase after a number: up to four words, stopping at function words and punctuation."""
     rest = text[position:]
     offset = 0
-    of = re.match(r"^\s+of\s+", rest, re.IGNORECASE)
+    of = _OF_RE.match(rest)
     if of and skip_of:
         offset = of.end()
     words, end = [], position
     cursor = offset
     while len(words) < 4:
-        step = re.match(r"^(\s+)([A-Za-z][\w'\u2019-]*)", rest[cursor:])
+        step = _NEXT_WORD_RE.match(rest[cursor:])
         if cursor == offset and offset:
-            step = re.match(r"^()([A-Za-z][\w'\u2019-]*)", rest[cursor:])
+            step = _FIRST_WORD_RE.match(rest[cursor:])
         if not step:
             break
         word = step.group(2)
@@ -265,7 +285,7 @@ def _phrase_after(text: str, position: int, *, skip_of: bool) -> tuple[str | Non
         end = position + cursor
         if lower in unit_lexicon() and lower not in ("russian", "ukrainian"):
             # a counted noun ends the phrase unless another noun follows it ("rocket strikes")
-            nxt = re.match(r"^\s+([A-Za-z][\w'-]*)", rest[cursor:])
+            nxt = _FOLLOWING_WORD_RE.match(rest[cursor:])
             if not nxt or nxt.group(1).lower() not in unit_lexicon():
                 break
     if not words:

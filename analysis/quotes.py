@@ -29,13 +29,14 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import NamedTuple
 
 import pandas as pd
 
 from analysis import resources
-from analysis.text import select_roles
+from analysis.text import role_mask, select_roles
 
 QUOTE_COLUMNS = [
     "article_id", "sent_id", "speaker", "speaker_actor_id", "cue", "quote", "kind", "start", "end",
@@ -117,7 +118,7 @@ class Lexicon:
     nonperson: frozenset[str]
     time: frozenset[str]
 
-    @property
+    @functools.cached_property
     def cues(self) -> frozenset[str]:
         return self.say | self.speech | self.speech_to | self.report | self.source
 
@@ -148,7 +149,26 @@ def _cue_re() -> re.Pattern:
         if form in lex.source:  # "According to" opens sentences; verbs written capitalised are names
             body = f"[{form[0].upper()}{form[0]}]" + body[1:]
         alternatives.append(body)
-    return re.compile(r"(?<![\w'\u2019-])(?:" + "|".join(alternatives) + r")(?![\w'\u2019-])")
+    return re.compile(r"(?<![\w'\u2019-])(?:" + _by_first_letter(alternatives) + r")(?![\w'\u2019-])")
+
+
+def _by_first_letter(alternatives: list[str]) -> str:
+    """``"|".join(alternatives)``, the same regex, grouped by first letter ("s(?:aid|ays)|t(?:old)"),
+    so that the regex engine tries only the forms that start with the letter it is at. Within a
+    group the forms keep their order, and forms with different first letters never match at the
+    same place, so every match is the same. A form that does not start with a letter or with a
+    ``[Xx]`` class keeps the regex as it is."""
+    groups: dict[str, list[str]] = {}
+    for body in alternatives:
+        if len(body) >= 4 and body[0] == "[" and body[3] == "]" and body[1:3].isalpha():
+            firsts, rest = body[1:3], body[4:]
+        elif body[:1].isalpha():
+            firsts, rest = body[0], body[1:]
+        else:
+            return "|".join(alternatives)
+        for first in dict.fromkeys(firsts):
+            groups.setdefault(first, []).append(rest)
+    return "|".join(first + "(?:" + "|".join(rests) + ")" for first, rests in groups.items())
 
 
 # --------------------------------------------------------------------------------------------
@@ -197,12 +217,22 @@ class _Para:
 
 
 def _build_paragraphs(article_sents: pd.DataFrame) -> list[_Para]:
-    paras = []
+    """One article's paragraphs, rebuilt from its sentences (any table pandas can sort and group)."""
+    groups = []
     ordered = article_sents.sort_values("start", kind="stable")
     for (article_id, para_id), group in ordered.groupby(["article_id", "para_id"], sort=False):
-        offset = int(group["start"].iloc[0])
+        groups.append((article_id, para_id, int(group["start"].iloc[0]),
+                       zip(group["sent_id"], group["text"], group["start"], group["end"])))
+    return _paragraphs_from_groups(groups)
+
+
+def _paragraphs_from_groups(groups) -> list[_Para]:
+    """Paragraphs from ``(article_id, para_id, offset, rows)``, one per paragraph in order of first
+    appearance, where ``rows`` are the paragraph's ``(sent_id, text, start, end)`` by start."""
+    paras = []
+    for article_id, para_id, offset, rows in groups:
         pieces, position, sents = [], offset, []
-        for sent_id, text, start, end in zip(group["sent_id"], group["text"], group["start"], group["end"]):
+        for sent_id, text, start, end in rows:
             start, end = int(start), int(end)
             # A text that does not fit its offsets (a hand-edited table) is cut or padded to fit them.
             text = (text if isinstance(text, str) else "")[:end - start].ljust(end - start)
@@ -216,11 +246,16 @@ def _build_paragraphs(article_sents: pd.DataFrame) -> list[_Para]:
             sents.append((int(sent_id), start - offset, end - offset))
             position = max(position, end)
         para = _Para(article_id, int(para_id), offset, "".join(pieces), sents)
-        para.sent_starts = [start for _, start, _ in sents]
-        for match in _TOKEN_RE.finditer(para.text):
-            para.tokens.append((match.start(), match.end(), match.group()))
+        para.sent_starts = sent_starts = [start for _, start, _ in sents]
+        para.tokens = [(*match.span(), match.group()) for match in _TOKEN_RE.finditer(para.text)]
         para.tok_starts = [t[0] for t in para.tokens]
-        para.tok_sent = [para.sentence_of(t[0]) for t in para.tokens]
+        # para.sentence_of(start) of each token, in one walk: tokens and sentences both run in text order.
+        tok_sent, sent, last = [], 0, len(sent_starts) - 1
+        for start in para.tok_starts:
+            while sent < last and sent_starts[sent + 1] <= start:
+                sent += 1
+            tok_sent.append(sent)
+        para.tok_sent = tok_sent
         paras.append(para)
     paras.sort(key=lambda p: p.offset)
     return paras
@@ -1160,9 +1195,11 @@ def _name_candidates(paras: list[_Para], named: list[tuple[int, int, str]]) -> l
 
 
 def _text_getter(article_sents: pd.DataFrame):
-    starts = article_sents["start"].astype(int).tolist()
-    ends = article_sents["end"].astype(int).tolist()
-    texts = article_sents["text"].astype(str).tolist()
+    return _text_getter_from(article_sents["start"].astype(int).tolist(), article_sents["end"].astype(int).tolist(),
+                             article_sents["text"].astype(str).tolist())
+
+
+def _text_getter_from(starts: list[int], ends: list[int], texts: list[str]):
     order = sorted(range(len(starts)), key=starts.__getitem__)
     starts = [starts[i] for i in order]
     ends = [ends[i] for i in order]
@@ -1229,14 +1266,18 @@ def quotes(
     _require_columns(sents, ("article_id", "para_id", "sent_id", "role", "text", "start", "end"), "quotes")
     if mentions is not None:
         _require_columns(mentions, ("article_id", "start", "end", "actor_id", "actor_type"), "quotes")
-    selected = select_roles(sents, roles)
     rows: list[tuple] = []
-    by_article = {key: frame for key, frame in sents.groupby("article_id", sort=False)} if len(selected) else {}
-    mention_groups = ({key: _mention_list(frame) for key, frame in mentions.groupby("article_id", sort=False)}
-                      if mentions is not None and len(mentions) else {})
-    for article_id, article_sents in selected.groupby("article_id", sort=False):
-        article_mentions = mention_groups.get(article_id, []) if mentions is not None else None
-        rows.extend(_article_quotes(article_sents, by_article[article_id], article_mentions))
+    if _plain_table(sents):
+        rows = _table_quotes(sents, role_mask(sents, roles), mentions)
+    else:
+        selected = select_roles(sents, roles)
+        by_article = {key: frame for key, frame in sents.groupby("article_id", sort=False)} if len(selected) else {}
+        mention_groups = _mention_groups(mentions)
+        for article_id, article_sents in selected.groupby("article_id", sort=False):
+            article_mentions = mention_groups.get(article_id, []) if mentions is not None else None
+            all_sents = by_article[article_id]
+            rows.extend(_article_quotes(_build_paragraphs(article_sents), lambda s=all_sents: _text_getter(s),
+                                        article_mentions))
     frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     for column in ("speaker_actor_id", "speaker_resolved_from"):
         # Object columns, so that "no value" stays None (pandas would make a string column's None NaN).
@@ -1260,9 +1301,69 @@ class _Row:
     para_id: int         # the paragraph of the content (not always the cue's)
 
 
-def _article_quotes(article_sents: pd.DataFrame, all_sents: pd.DataFrame,
-                    article_mentions: list[_Mention] | None) -> list[tuple]:
-    paras = _build_paragraphs(article_sents)
+def _plain_table(sents: pd.DataFrame) -> bool:
+    """Whether the sentences can be grouped and ordered as plain Python values, the same way pandas
+    does (NumPy integer paragraph ids and offsets, so never missing; article ids that are not
+    categories)."""
+    import numpy as np
+
+    return all(isinstance(sents[c].dtype, np.dtype) and sents[c].dtype.kind in "iu" for c in ("para_id", "start", "end")) \
+        and not isinstance(sents["article_id"].dtype, pd.CategoricalDtype)
+
+
+def _positions_by_key(values: list) -> dict:
+    """Positions of each value, values in order of first appearance, missing values (None, NaN)
+    left out: ``groupby(sort=False)`` on plain values."""
+    groups: dict = {}
+    for position, key in enumerate(values):
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = []
+        group.append(position)
+    return {key: group for key, group in groups.items() if not (pd.api.types.is_scalar(key) and pd.isna(key))}
+
+
+def _table_quotes(sents: pd.DataFrame, mask, mentions: pd.DataFrame | None) -> list[tuple]:
+    """The quote rows of every article of a sentences table whose selected rows are ``mask``: what
+    grouping the table by article and paragraph with pandas gives, read from plain lists."""
+    import numpy as np
+
+    mention_groups = _mention_groups(mentions)
+    selected = np.flatnonzero(np.asarray(mask, dtype=bool)).tolist()
+    if not selected:
+        return []
+    article_ids = sents["article_id"].tolist()
+    para_ids = sents["para_id"].tolist()
+    sent_ids = sents["sent_id"].tolist()
+    texts = sents["text"].tolist()
+    starts = sents["start"].tolist()
+    ends = sents["end"].tolist()
+    by_article = _positions_by_key(article_ids)
+    chosen = _positions_by_key([article_ids[i] for i in selected])
+    as_text: list = []   # the texts as str (.astype(str)), made when first needed
+
+    def getter(positions):
+        def make():
+            if not as_text:
+                as_text.append(sents["text"].astype(str).tolist())
+            return _text_getter_from([starts[i] for i in positions], [ends[i] for i in positions],
+                                     [as_text[0][i] for i in positions])
+        return make
+
+    rows: list[tuple] = []
+    for article_id, picked in chosen.items():
+        ordered = sorted((selected[k] for k in picked), key=starts.__getitem__)
+        paragraphs = _positions_by_key([para_ids[i] for i in ordered])
+        groups = [(article_id, para_id, int(starts[ordered[members[0]]]),
+                   [(sent_ids[i], texts[i], starts[i], ends[i]) for i in (ordered[m] for m in members)])
+                  for para_id, members in paragraphs.items()]
+        article_mentions = mention_groups.get(article_id, []) if mentions is not None else None
+        rows.extend(_article_quotes(_paragraphs_from_groups(groups), getter(by_article[article_id]),
+                                    article_mentions))
+    return rows
+
+
+def _article_quotes(paras: list[_Para], make_text_getter, article_mentions: list[_Mention] | None) -> list[tuple]:
     found = _find_quotes(paras)
     for para in paras:
         _find_cues(para)
@@ -1287,7 +1388,7 @@ def _article_quotes(article_sents: pd.DataFrame, all_sents: pd.DataFrame,
                                   "indirect", para.text[start:end], para.para_id))
     if not items:
         return []
-    get_text = _text_getter(all_sents)
+    get_text = make_text_getter()
     quoted = [(p.offset + s, p.offset + e) for p in paras for s, e in p.quoted]
     named = []
     for item in items:
@@ -1380,14 +1481,36 @@ def _last_word_at(text: str) -> int:
     return words[-1] if words else 0
 
 
-@dataclass(frozen=True)
-class _Mention:
+class _Mention(NamedTuple):
     start: int
     end: int
     actor_id: object
     actor: object
     actor_type: str
     surface: str | None
+
+
+def _mention_groups(mentions: pd.DataFrame | None) -> dict:
+    """Each article's mentions, in text order, by article_id."""
+    if mentions is None or not len(mentions):
+        return {}
+    if isinstance(mentions["article_id"].dtype, pd.CategoricalDtype):
+        return {key: _mention_list(frame) for key, frame in mentions.groupby("article_id", sort=False)}
+    columns = [mentions[c].tolist() if c in mentions.columns else [None] * len(mentions)
+               for c in ("start", "end", "actor_id", "actor", "actor_type", "surface")]
+    groups = {}
+    for key, positions in _positions_by_key(mentions["article_id"].tolist()).items():
+        groups[key] = _mentions_from(*([values[i] for i in positions] for values in columns))
+    return groups
+
+
+def _mentions_from(starts, ends, actor_ids, actors, actor_types, surfaces) -> list[_Mention]:
+    mentions = [
+        _Mention(int(start), int(end), actor_id, actor, str(actor_type), surface if isinstance(surface, str) else None)
+        for start, end, actor_id, actor, actor_type, surface in zip(starts, ends, actor_ids, actors, actor_types,
+                                                                    surfaces)
+    ]
+    return sorted(mentions, key=lambda m: (m.start, m.end))
 
 
 def _mention_list(frame: pd.DataFrame) -> list[_Mention]:
