@@ -249,8 +249,40 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         stripped = chunk.strip()
         if stripped:
             lead = len(chunk) - len(chunk.lstrip())
-            spans.append((start + lead, start + lead + len(stripped)))
+            spans.extend(_unglued(text, start + lead, start + lead + len(stripped)))
+    return _closing_quotes_back(text, spans)
+
+
+def _closing_quotes_back(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Punkt splits 'unprovoked."Officials' (no space) before the closing quote: give the quote back
+    to the sentence it closes (a straight quote only when that sentence has one left open)."""
+    for i in range(1, len(spans)):
+        (a, b), (c, d) = spans[i - 1], spans[i]
+        if c == b and d - c > 1 and text[b - 1] in ".!?":
+            mark = text[c]
+            if mark in "\u201d\u2019" or (mark == '"' and text[a:b].count('"') % 2 == 1):
+                spans[i - 1], spans[i] = (a, b + 1), (c + 1, d)
     return spans
+
+
+#: Sentences run together without a space ("...in these dark hours.Our thoughts are with..."), as
+#: in texts whose line breaks were lost (the Guardian's CSV exports, some GDELT pages): a lower-case
+#: word of two or more letters, its full stop (or ? !), maybe a closing quote, then a capitalised word.
+_GLUED_RE = re.compile(r"(?:^|(?<=[^\w.]))([a-z][a-z]+)[.!?][\"\u201d\u2019]?(?=[A-Z][a-z])")
+#: Lower-case abbreviations a capitalised word may follow directly ("vs.Manchester").
+_GLUED_ABBREVIATIONS = frozenset({"vs", "cf", "approx", "incl", "ca", "ft", "pp"})
+
+
+def _unglued(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split one sentence span where sentences were glued together without a space."""
+    pieces, begin = [], start
+    for match in _GLUED_RE.finditer(text, start, end):
+        if match.group(1) in _GLUED_ABBREVIATIONS:
+            continue
+        pieces.append((begin, match.end()))
+        begin = match.end()
+    pieces.append((begin, end))
+    return pieces
 
 
 def sentences(arts: pd.DataFrame, *, progress: bool | None = None) -> pd.DataFrame:

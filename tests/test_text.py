@@ -229,3 +229,16 @@ class TestRoleSummary:
         row = summary[summary["role"] == "credits"].iloc[0]
         assert row["example"] == "With reporting by Reuters, AP, AFP, RIA Novosti, and TASS"
         assert summary["paragraphs"].is_monotonic_decreasing
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Russia denied it.The talks resumed on Monday.", ["Russia denied it.", "The talks resumed on Monday."]),
+    ("It was \u201cunprovoked.\u201dOfficials disagreed.", ["It was \u201cunprovoked.\u201d", "Officials disagreed."]),
+    ("Chelsea vs.Manchester United ended 2-1.", ["Chelsea vs.Manchester United ended 2-1."]),
+    ("The U.S.Army and News.Ru reported it.", ["The U.S.Army and News.Ru reported it."]),
+    ("Details are on parliament.uk.Was this helpful?", ["Details are on parliament.uk.Was this helpful?"]),
+])
+def test_sentences_glued_without_a_space_are_split(text, expected):
+    from analysis.text import sentence_spans
+
+    assert [text[a:b] for a, b in sentence_spans(text)] == expected
