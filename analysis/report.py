@@ -280,7 +280,7 @@ _NAV_CSS = """<style>
 .na-nav h1 { font-size: 1.6rem; margin: 0.2rem 0; }
 .na-nav small { color: #57606a; }
 .figure-data { font-size: 0.85rem; }
-table.dataframe td, table.dataframe th { text-align: left; vertical-align: top; }
+table.dataframe td, table.dataframe th { text-align: left !important; vertical-align: top; }
 </style>"""
 
 
