@@ -39,7 +39,7 @@ TABLES = ("articles", *BATCH_TABLES, "terms")
 MIN_PARALLEL = 200
 #: Tables whose function orders rows by article id rather than in the articles' order (kept so, so
 #: that a table is the same whether it comes from one call on the corpus or from batches).
-SORTED_BY_ARTICLE = ("quotes", "article_terms")
+SORTED_BY_ARTICLE = ("quotes",)
 _KEY = "_key"
 
 
@@ -64,7 +64,7 @@ def analyze_batch(arts: pd.DataFrame) -> dict[str, pd.DataFrame]:
     paras = text.paragraphs(arts, progress=False)
     sents = text.sentences(paras, progress=False)
     found = actors.mentions(sents, progress=False)
-    counts = terms.term_frequency(sents, ngram=(1, 2), by="article_id")
+    counts = terms.article_term_counts(sents, ngram=(1, 2))
     said = quotes(sents, mentions=found)
     numbers = quantities(sents)
     when = dates(sents, arts=arts)
@@ -78,7 +78,7 @@ def analyze_batch(arts: pd.DataFrame) -> dict[str, pd.DataFrame]:
         "dates": when,
         "developments": developments.developments(sents, arts=arts, mentions=found, found_quotes=said,
                                                   found_quantities=numbers, found_dates=when),
-        "article_terms": counts[["article_id", "term", "n", "count"]],
+        "article_terms": counts,
     }
 
 

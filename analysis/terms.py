@@ -113,10 +113,42 @@ class _Phrases:
         return out
 
 
+#: A word (as :data:`WORD_RE`) or one character of anything else that is not a space: the
+#: latter interrupts a run of words, as a non-space gap does in :func:`word_spans`.
+_WORD_OR_MARK_RE = re.compile(WORD_RE.pattern + r"|\S")
+
+
+def _runs(text: str, normal: dict) -> list[list[str]]:
+    """The terms of :func:`word_spans` without their offsets (the same runs, sooner): words are
+    found with ``findall`` and normalised through a cache."""
+    runs, run = [], []
+    for token in _WORD_OR_MARK_RE.findall(text):
+        term = normal.get(token)
+        if term is None:
+            first = token[0]
+            if first.isalnum() and first != "_" and (first.isalpha() or any(ch.isalpha() for ch in token)):
+                term = _normal(token)
+            elif first.isalnum() and first != "_":
+                term = ""                      # a number: ends the run and is not a term
+            else:
+                term = False                   # a mark: ends the run
+            if len(normal) < 500_000:
+                normal[token] = term
+        if term:
+            run.append(term)
+        elif run:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    return runs
+
+
 def _term_runs(texts: Iterable[str], phrases: _Phrases | None) -> Iterator[list[list[str]]]:
     """For each sentence, its runs of (merged) terms."""
+    normal: dict = {}
     for text in texts:
-        runs = [[w for w, _, _ in run] for run in word_spans(text)]
+        runs = _runs(text, normal)
         if phrases:
             runs = [phrases.merge(run) for run in runs]
         yield runs
@@ -272,6 +304,32 @@ def term_frequency(
     frame = frame.sort_values([*groups, "count", "term"], ascending=[*([True] * len(groups)), False, True],
                               kind="stable")
     return frame.reset_index(drop=True)
+
+
+def article_term_counts(
+    sents: pd.DataFrame,
+    *,
+    ngram: int | tuple[int, int] = (1, 2),
+    roles: Sequence[str] | None = CONTENT_ROLES,
+) -> pd.DataFrame:
+    """Term counts per article, lean: ``article_id``, ``term``, ``n``, ``count``, the counts of
+    ``term_frequency(sents, ngram=ngram, by="article_id")`` (stopwords dropped, no phrases), in the
+    articles' order and each article's terms in order of first use. :mod:`analysis.pipeline`
+    caches these and sums them into corpus terms."""
+    lo, hi = _ngram_range(ngram)
+    stops = _stopword_set(True)
+    selected = select_roles(sents, roles)
+    occurrences: list = []
+    for article_id, runs in zip(selected["article_id"].tolist(), _term_runs(selected["text"].tolist(), None)):
+        for run in runs:
+            occurrences.extend((article_id, term) for term, _ in _ngrams(run, lo, hi, stops))
+    counts = Counter(occurrences)
+    frame = pd.DataFrame({"article_id": pd.Series([k[0] for k in counts], dtype=object),
+                          "term": pd.Series([k[1] for k in counts], dtype=object),
+                          "count": pd.Series(list(counts.values()), dtype="int64")})
+    frame.insert(2, "n", (frame["term"].str.count(" ") + 1).astype("int64") if len(frame)
+                 else pd.Series(dtype="int64"))
+    return frame
 
 
 # --------------------------------------------------------------------------------------------

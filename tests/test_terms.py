@@ -269,3 +269,15 @@ class TestCharts:
         assert "A" in ax.get_title() and "B" in ax.get_title()
         ax = charts.trend_lines(terms.trend(sents, ["apple", "cherry"], freq="M", arts=arts))
         assert [line.get_label() for line in ax.get_lines()] == ["apple", "cherry"]
+
+
+def test_article_term_counts_are_term_frequency_per_article(seed_sentences):
+    from analysis.terms import article_term_counts
+
+    lean = article_term_counts(seed_sentences)
+    full = terms.term_frequency(seed_sentences, ngram=(1, 2), by="article_id")
+    assert list(lean.columns) == ["article_id", "term", "n", "count"]
+    merged = lean.merge(full, on=["article_id", "term"], how="outer", suffixes=("", "_tf"), indicator=True)
+    assert (merged["_merge"] == "both").all() and len(lean) == len(full)
+    assert (merged["count"] == merged["count_tf"]).all() and (merged["n"] == merged["n_tf"]).all()
+    assert lean.set_index("term").loc["rocket strikes", "count"] == 2
