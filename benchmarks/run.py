@@ -72,13 +72,15 @@ def measure_stages(corpus: str, queue) -> None:
 
     sents = timed("paragraphs + sentences", lambda: text.sentences(text.paragraphs(arts, progress=False),
                                                                    progress=False))
-    timed("terms", lambda: terms.term_frequency(sents, ngram=(1, 2), by="article_id"))
+    timed("terms", lambda: terms.article_term_counts(sents, ngram=(1, 2)))
     timed("sentiment", lambda: sentiment.sentence_sentiment(sents, roles=None))
     found = timed("mentions", lambda: actors.mentions(sents, progress=False))
-    timed("quotes", lambda: quotes(sents, mentions=found))
-    timed("quantities", lambda: quantities(sents))
-    timed("dates", lambda: dates(sents, arts=arts))
-    timed("developments", lambda: developments.developments(sents, arts=arts, mentions=found))
+    said = timed("quotes", lambda: quotes(sents, mentions=found))
+    numbers = timed("quantities", lambda: quantities(sents))
+    when = timed("dates", lambda: dates(sents, arts=arts))
+    # as analyze() calls it: with the quotes, quantities and dates already found
+    timed("developments", lambda: developments.developments(sents, arts=arts, mentions=found, found_quotes=said,
+                                                            found_quantities=numbers, found_dates=when))
     queue.put({"articles": len(arts), "load_seconds": load_seconds, "seconds": seconds,
                "peak_mb": _peak_mb(resource.RUSAGE_SELF)})
 

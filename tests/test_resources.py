@@ -85,7 +85,7 @@ def test_import_has_no_side_effects(tmp_path):
     code = (
         "import sys, analysis, analysis.charts, analysis.report, analysis.cli, analysis.terms, analysis.sentiment,"
         " analysis.ner, analysis.actors, analysis.quotes, analysis.evaluate, analysis.train, analysis.quantities,"
-        " analysis.dates, analysis.developments;"
+        " analysis.dates, analysis.developments, analysis.pipeline, analysis.vader, analysis.load, analysis.text;"
         "print('nltk' in sys.modules, 'trafilatura' in sys.modules, 'matplotlib.pyplot' in sys.modules)"
     )
     env = {"NEWS_ANALYSIS_DATA": str(tmp_path / "data"), "PATH": ""}
