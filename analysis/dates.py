@@ -350,6 +350,10 @@ def _publications(sents: pd.DataFrame, arts: pd.DataFrame | None, published) -> 
     return pd.Series([published] * len(sents), index=sents.index, dtype=object)
 
 
+#: The dates a pandas datetime column can hold (nanoseconds since 1970 in 64 bits).
+_IN_RANGE = (pd.Timestamp("1677-09-22"), pd.Timestamp("2262-04-11"))
+
+
 def dates(
     sents: pd.DataFrame,
     *,
@@ -404,6 +408,10 @@ def dates(
         for found in _find_dates(text, day):
             first, last = found["date_from"], found["date_to"]
             resolved = first is not None and pd.notna(first)
+            if resolved and not all(_IN_RANGE[0] <= d <= _IN_RANGE[1] for d in (first, last) if pd.notna(d)):
+                # "April 7, 1509": pandas dates hold 1677 to 2262 only; such a date stays unresolved
+                resolved = False
+                found = {**found, "reason": "outside the dates pandas can hold (1677-2262)"}
             rows.append({
                 "article_id": article_id,
                 "sent_id": sent_id,

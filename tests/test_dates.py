@@ -288,3 +288,14 @@ def test_roles_filter():
     sents = _table("Strikes on February 28.", "Strikes on February 27.").assign(role=["body", "caption"])
     assert dates(sents, published=PUBLISHED).text.tolist() == ["February 28"]
     assert len(dates(sents, published=PUBLISHED, roles=None)) == 2
+
+
+def test_dates_pandas_cannot_hold_stay_unresolved():
+    sents = pd.DataFrame({"article_id": ["a"], "sent_id": [0], "para_id": [0], "role": ["body"], "start": [0],
+                          "text": ["Shares rose to 1.50 dlrs from 478 years ago and from 1.20 dlrs a week ago."],
+                          "published": [pd.Timestamp("1987-03-04", tz="UTC")]})
+    sents["end"] = sents["text"].str.len()
+    found = dates(sents).set_index("text")
+    assert not found.loc["478 years ago", "resolved"] and pd.isna(found.loc["478 years ago", "date_from"])
+    assert "1677-2262" in found.loc["478 years ago", "reason"]
+    assert found.loc["a week ago", "resolved"]
