@@ -297,7 +297,16 @@ def find_dates(text: str, published=None) -> list[dict]:
     ``date_from``, ``date_to`` (Timestamps or None) and ``reason``, in text order. Overlapping
     matches are settled in favour of the longer one ("28 February 2022" over "February 2022").
     """
-    return _find_dates(text, _publication_day(published))
+    return _find_dates(_fold(text), _publication_day(published))
+
+
+#: Letters that case-insensitive patterns match as ASCII ones ("laſt week" as "last week") but
+#: that do not lower-case to them: read as their ASCII letter, one character for one, so offsets hold.
+_FOLD = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "I", "\u212a": "K"})
+
+
+def _fold(text: str) -> str:
+    return text.translate(_FOLD)
 
 
 def _find_dates(text: str, pub) -> list[dict]:
@@ -405,7 +414,7 @@ def dates(
             day = days[key] if key in days else days.setdefault(key, _publication_day(pub))
         except TypeError:  # not hashable
             day = _publication_day(pub)
-        for found in _find_dates(text, day):
+        for found in _find_dates(_fold(text), day):
             first, last = found["date_from"], found["date_to"]
             resolved = first is not None and pd.notna(first)
             if resolved and not all(_IN_RANGE[0] <= d <= _IN_RANGE[1] for d in (first, last) if pd.notna(d)):

@@ -136,6 +136,9 @@ def _number(text: str) -> float:
 def parse_quantities(text: str) -> list[dict]:
     """The quantities in one sentence: dicts with the table's columns but article_id and sent_id,
     offsets relative to ``text``."""
+    from analysis.dates import _fold
+
+    original, text = text, _fold(text)      # "ſix" is read as "six"; the text shown stays as written
     units = unit_lexicon()
     found = []
     for match in _NUMBER_RE.finditer(text):
@@ -185,7 +188,7 @@ def parse_quantities(text: str) -> list[dict]:
         if match.group("word") and match.group("word").lower() == "one" and obj is not None and \
                 obj.lower().split()[-1] not in units:
             continue  # "one key question", "one place where": a determiner, not a count
-        found.append({"text": text[start:end], "value": value, "low": low, "high": high, "unit": unit,
+        found.append({"text": original[start:end], "value": value, "low": low, "high": high, "unit": unit,
                       "object": obj, "qualifier": qualifier, "start": start, "end": end})
     return found
 

@@ -299,3 +299,15 @@ def test_dates_pandas_cannot_hold_stay_unresolved():
     assert not found.loc["478 years ago", "resolved"] and pd.isna(found.loc["478 years ago", "date_from"])
     assert "1677-2262" in found.loc["478 years ago", "reason"]
     assert found.loc["a week ago", "resolved"]
+
+
+def test_letters_regex_reads_as_ascii_do_not_stop_dates_or_quantities():
+    from analysis.quantities import quantities
+
+    text = "It happened laſt week, when ſix ſoldiers and \u212aarl died in \u0130zmir on Tueſday."
+    sents = pd.DataFrame({"article_id": ["a"], "sent_id": [0], "para_id": [0], "role": ["body"], "start": [0],
+                          "end": [len(text)], "text": [text], "published": [pd.Timestamp("2022-03-02", tz="UTC")]})
+    found = dates(sents)
+    assert found["text"].tolist() == ["laſt week", "Tueſday"] and found["resolved"].all()
+    numbers = quantities(sents)
+    assert numbers["text"].tolist() == ["ſix ſoldiers"] and numbers["value"].tolist() == [6]
