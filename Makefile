@@ -46,6 +46,9 @@ benchmark: $(STAMP_TEST) ## Measure throughput and peak memory on ../shared/corp
 	$(BIN)/python -m benchmarks.bench_load
 	$(BIN)/python -m benchmarks.bench_terms
 	$(BIN)/python -m benchmarks.bench_ner
+	$(BIN)/python -m benchmarks.bench_vader
+	$(BIN)/python -m benchmarks.bench_stages
+	$(BIN)/python benchmarks/run.py --corpus ../shared/corpora/bbc
 
 strip-notebooks: $(STAMP_BASE) ## Remove outputs from the committed notebooks.
 	$(BIN)/news-analysis strip notebooks/*.ipynb
