@@ -32,7 +32,7 @@ import pandas as pd
 
 from analysis import config, resources
 from analysis.ner import tag_entities  # the tagger; also analysis.actors.tag_entities
-from analysis.text import fold
+from analysis.text import collector_paused, fold
 
 GAZETTEER_FILE = "gazetteer.csv"
 GAZETTEER_COLUMNS = ["actor_id", "actor", "actor_type", "country", "role", "aliases", "demonyms", "metonyms"]
@@ -292,6 +292,11 @@ def mentions(
         ``country`` (ISO code), ``method`` (name, alias, demonym, metonym, surname, tagger), and
         ``role`` (for people: the role the sentence gives them, see :func:`context_role`).
     """
+    with collector_paused():
+        return _mentions(sents, gazetteer, roles, tagger, progress)
+
+
+def _mentions(sents, gazetteer, roles, tagger, progress) -> pd.DataFrame:
     from tqdm import tqdm
 
     from analysis.ner import spans
@@ -301,29 +306,39 @@ def mentions(
     index = _index_for(table)
     selected = select_roles(sents, roles)
     texts = selected["text"].tolist()
-    tagged: list[list[tuple[str, int, int]]] = [[] for _ in texts]
+    # A sentence that comes back (a standfirst, a stock phrase) is read once: its tokens, tags and
+    # gazetteer matches depend on its text alone.
+    tagged: dict[str, list[tuple[str, int, int]]] = {}
     if tagger and texts:
         # Title Case headlines fool the tagger: their tags would be thrown away, so they are not
         # tagged at all; the gazetteer still reads them.
-        read = [i for i, text in enumerate(texts) if not _is_headline(text)]
-        token_offsets = [token_spans(texts[i]) for i in read]
-        tags = tag_entities([[texts[i][s:e] for s, e in offsets] for i, offsets in zip(read, token_offsets)])
-        for i, offsets, sentence_tags in zip(read, token_offsets, tags):
-            for kind, first, last in spans(sentence_tags):
-                if kind in TAGGER_TYPES:
-                    tagged[i].append((kind, offsets[first][0], offsets[last - 1][1]))
+        read = [text for text in dict.fromkeys(texts) if not _is_headline(text)]
+        token_offsets = [token_spans(text) for text in read]
+        tags = tag_entities([[text[s:e] for s, e in offsets] for text, offsets in zip(read, token_offsets)])
+        for text, offsets, sentence_tags in zip(read, token_offsets, tags):
+            tagged[text] = [(kind, offsets[first][0], offsets[last - 1][1])
+                            for kind, first, last in spans(sentence_tags) if kind in TAGGER_TYPES]
+    no_tags: list = []
+    # text -> (its words, its gazetteer matches), kept for the texts that come back only
+    matched: dict[str, tuple[list, list] | None] = {text: None for text, n in Counter(texts).items() if n > 1}
     rows = []
     show = config.progress_enabled(progress)
     current_article, seen_people, seen_names = None, {}, {}
-    for i, (article_id, sent_id, text, offset) in enumerate(tqdm(
-            zip(selected["article_id"], selected["sent_id"], texts, selected["start"]), total=len(texts),
-            desc="Actors", unit="sentence", disable=not show)):
+    for article_id, sent_id, text, offset in tqdm(
+            zip(selected["article_id"].tolist(), selected["sent_id"].tolist(), texts, selected["start"].tolist()),
+            total=len(texts), desc="Actors", unit="sentence", disable=not show):
         if article_id != current_article:
             current_article, seen_people, seen_names = article_id, {}, {}
-        words = _words(text)
-        found = _gazetteer_matches(words, index)
+        known = matched.get(text, False)
+        if known:
+            words, found = known[0], list(known[1])
+        else:
+            words = _words(text)
+            found = _gazetteer_matches(words, index)
+            if known is None:
+                matched[text] = (words, list(found))
         taken = [(s, e) for s, e, *_ in found]
-        for kind, start, end in tagged[i]:
+        for kind, start, end in tagged.get(text, no_tags):
             if any(s < end and start < e for s, e in taken):
                 continue
             found.append((start, end, None, "tagger", kind))

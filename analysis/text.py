@@ -15,7 +15,9 @@ use body (and title) paragraphs unless asked otherwise. The patterns behind the 
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -301,6 +303,11 @@ def sentences(arts: pd.DataFrame, *, progress: bool | None = None) -> pd.DataFra
     >>> sents = sentences(load_articles("seeds/"))               # doctest: +SKIP
     >>> sents.loc[sents.text.str.contains("Treasury"), "text"]  # doctest: +SKIP
     """
+    with collector_paused():
+        return _sentences(arts, progress)
+
+
+def _sentences(arts: pd.DataFrame, progress: bool | None) -> pd.DataFrame:
     from tqdm import tqdm
 
     paras = arts if "para_id" in arts.columns else paragraphs(arts, progress=False)
@@ -309,7 +316,7 @@ def sentences(arts: pd.DataFrame, *, progress: bool | None = None) -> pd.DataFra
     show = config.progress_enabled(progress)
     last_article, sent_id = None, 0
     for article_id, para_id, role, text, offset in tqdm(
-        zip(paras["article_id"], paras["para_id"], paras["role"], paras["text"], paras["start"]),
+        zip(*(paras[column].tolist() for column in ("article_id", "para_id", "role", "text", "start"))),
         total=len(paras), desc="Sentences", unit="paragraph", disable=not show,
     ):
         if article_id != last_article:
@@ -319,6 +326,20 @@ def sentences(arts: pd.DataFrame, *, progress: bool | None = None) -> pd.DataFra
             sent_id += 1
     frame = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
     return _typed(frame, ("para_id", "sent_id", "start", "end"))
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Pause the cyclic garbage collector (and leave it as it was after). A stage that makes a great
+    many small objects that live on (rows, memoised words) would otherwise have the collector run
+    again and again through all that the process holds, for no cycle to free."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------------------------
