@@ -36,6 +36,8 @@ def in_fresh_processes(target, args: tuple, runs: int) -> list[dict]:
         proc.start()
         results.append(queue.get())
         proc.join()
+        if proc.exitcode:
+            raise RuntimeError(f"{target.__name__} failed in its process (exit code {proc.exitcode})")
     return results
 
 

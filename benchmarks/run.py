@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import statistics
 import sys
@@ -31,7 +30,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.harness import RESULTS, pin_to_one_core  # noqa: E402
+from benchmarks.harness import RESULTS, in_fresh_processes, pin_to_one_core  # noqa: E402
 
 STAGES = ("paragraphs + sentences", "terms", "sentiment", "mentions", "quotes", "quantities", "dates",
           "developments")
@@ -152,7 +151,9 @@ def measure_end_to_end(corpus: str, workers: int, queue) -> None:
             repeats.append(time.perf_counter() - began)
         cached = statistics.median(repeats)
     queue.put({"articles": len(arts), "seconds": fresh, "cached_seconds": cached, "rows": rows,
-               "peak_mb": _peak_mb(resource.RUSAGE_SELF), "peak_total_mb": memory.peak_mb})
+               "peak_mb": _peak_mb(resource.RUSAGE_SELF),
+               # sampled: never below the main process's own peak, which the kernel records exactly
+               "peak_total_mb": max(memory.peak_mb, _peak_mb(resource.RUSAGE_SELF))})
 
 
 def measure_reference(corpus: str, queue) -> None:
@@ -181,20 +182,6 @@ def measure_reference(corpus: str, queue) -> None:
                "peak_mb": _peak_mb(resource.RUSAGE_SELF)})
 
 
-def _fresh(target, args: tuple, runs: int) -> list[dict]:
-    ctx = mp.get_context("spawn")
-    results = []
-    for _ in range(runs):
-        queue = ctx.Queue()
-        proc = ctx.Process(target=target, args=(*args, queue))
-        proc.start()
-        results.append(queue.get())
-        proc.join()
-        if proc.exitcode:
-            raise RuntimeError(f"{target.__name__} failed (exit code {proc.exitcode})")
-    return results
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", required=True, help="a corpus path (anything load_articles reads)")
@@ -209,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"corpus": str(args.corpus), "runs": args.runs, "workers": args.workers, "cpus": os.cpu_count()}
     lines = []
     if not args.skip_stages:
-        stages = _fresh(measure_stages, (args.corpus,), args.runs)
+        stages = in_fresh_processes(measure_stages, (args.corpus,), args.runs)
         n = stages[0]["articles"]
         report["load_articles_per_second"] = round(n / statistics.median(s["load_seconds"] for s in stages), 1)
         report["stages"] = {}
@@ -219,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(f"  {name:<24} {n / median:>10,.0f} articles/s   (one core)")
         report["stages_peak_mb"] = round(max(s["peak_mb"] for s in stages), 1)
         lines.insert(0, f"  {'load_articles':<24} {report['load_articles_per_second']:>10,.0f} articles/s   (one core)")
-    ends = _fresh(measure_end_to_end, (args.corpus, args.workers), args.runs)
+    ends = in_fresh_processes(measure_end_to_end, (args.corpus, args.workers), args.runs)
     n = ends[0]["articles"]
     fresh = statistics.median(e["seconds"] for e in ends)
     cached = statistics.median(e["cached_seconds"] for e in ends)
@@ -232,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(f"  {'end to end':<24} {n / fresh:>10,.0f} articles/s   ({args.workers} processes, every table)")
     lines.append(f"  {'cached re-analysis':<24} {n / cached:>10,.0f} articles/s")
     if not args.skip_reference:
-        refs = _fresh(measure_reference, (args.corpus,), args.runs)
+        refs = in_fresh_processes(measure_reference, (args.corpus,), args.runs)
         ref = statistics.median(r["seconds"] for r in refs)
         report["reference"] = {"median_seconds": round(ref, 3), "articles_per_second": round(n / ref, 1),
                                "peak_mb": round(max(r["peak_mb"] for r in refs), 1)}
