@@ -11,14 +11,21 @@ and written as JSON to benchmarks/results/.
 
 from __future__ import annotations
 
-import argparse
 import platform
 import statistics
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks.harness import SHARED, in_fresh_processes, peak_mb, pin_to_one_core, write_result
+from benchmarks.harness import (
+    SHARED,
+    corpus_missing,
+    corpus_parser,
+    in_fresh_processes,
+    peak_mb,
+    pin_to_one_core,
+    write_result,
+)
 
 DEFAULT_CORPUS = SHARED / "corpora" / "bbc"
 
@@ -54,12 +61,9 @@ def run(corpus: Path, runs: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--runs", type=int, default=5)
+    parser = corpus_parser(__doc__.splitlines()[0], DEFAULT_CORPUS, 5)
     args = parser.parse_args(argv)
-    if not args.corpus.exists():
-        print(f"benchmark corpus {args.corpus} not found (it lives in ../shared/corpora)")
+    if corpus_missing(args.corpus):
         return 2
     result = run(args.corpus, args.runs)
     write_result(f"load_{args.corpus.stem}", result)

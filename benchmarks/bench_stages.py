@@ -26,7 +26,6 @@ printed and written to benchmarks/results/stages_<corpus>.json.
 
 from __future__ import annotations
 
-import argparse
 import platform
 import statistics
 import time
@@ -35,6 +34,8 @@ from pathlib import Path
 
 from benchmarks.harness import (
     SHARED,
+    corpus_missing,
+    corpus_parser,
     in_fresh_processes,
     peak_mb,
     pin_to_one_core,
@@ -107,12 +108,9 @@ def run(corpus: Path, runs: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = corpus_parser(__doc__.splitlines()[0], DEFAULT_CORPUS, 3)
     args = parser.parse_args(argv)
-    if not args.corpus.exists():
-        print(f"benchmark corpus {args.corpus} not found (it lives in ../shared/corpora)")
+    if corpus_missing(args.corpus):
         return 2
     result = run(args.corpus, args.runs)
     write_result(f"stages_{args.corpus.stem}", result)

@@ -10,12 +10,18 @@ seconds of each, articles per second (stories with a body), and the peak residen
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import time
-from pathlib import Path
 
-from benchmarks.harness import SHARED, in_fresh_processes, peak_mb, pin_to_one_core, write_result
+from benchmarks.harness import (
+    SHARED,
+    corpus_missing,
+    corpus_parser,
+    in_fresh_processes,
+    peak_mb,
+    pin_to_one_core,
+    write_result,
+)
 
 DEFAULT_CORPUS = SHARED / "corpora" / "reuters21578.jsonl"
 
@@ -43,12 +49,9 @@ def _one_run(corpus: str, queue) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = corpus_parser(__doc__.splitlines()[0], DEFAULT_CORPUS, 3)
     args = parser.parse_args(argv)
-    if not args.corpus.exists():
-        print(f"benchmark corpus {args.corpus} not found (it lives in ../shared/corpora)")
+    if corpus_missing(args.corpus):
         return 2
     results = in_fresh_processes(_one_run, (str(args.corpus),), args.runs)
     articles = results[0]["articles"]

@@ -14,7 +14,6 @@ reported too); then the ratio of the two medians, and whether both engines gave 
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import platform
@@ -26,6 +25,8 @@ from pathlib import Path
 
 from benchmarks.harness import (
     SHARED,
+    corpus_missing,
+    corpus_parser,
     in_fresh_processes,
     peak_mb,
     pin_to_one_core,
@@ -110,13 +111,10 @@ def run(corpus: Path, runs: int, nltk_runs: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--runs", type=int, default=5, help="runs of the fast scorer (and of NLTK unless --nltk-runs)")
+    parser = corpus_parser(__doc__.splitlines()[0], DEFAULT_CORPUS, 5)
     parser.add_argument("--nltk-runs", type=int, default=None, help="runs of NLTK's analyzer (slow; default --runs)")
     args = parser.parse_args(argv)
-    if not args.corpus.exists():
-        print(f"benchmark corpus {args.corpus} not found (it lives in ../shared/corpora)")
+    if corpus_missing(args.corpus):
         return 2
     result = run(args.corpus, args.runs, args.nltk_runs or args.runs)
     name = "vader" if args.corpus == DEFAULT_CORPUS else f"vader_{args.corpus.stem}"

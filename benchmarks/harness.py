@@ -41,6 +41,24 @@ def in_fresh_processes(target, args: tuple, runs: int) -> list[dict]:
     return results
 
 
+def corpus_parser(description: str, default_corpus: Path, runs: int):
+    """The arguments every corpus benchmark takes: ``--corpus`` and ``--runs``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--corpus", type=Path, default=default_corpus)
+    parser.add_argument("--runs", type=int, default=runs)
+    return parser
+
+
+def corpus_missing(corpus: Path) -> bool:
+    """Say so, and return True, when a benchmark's corpus is not there."""
+    if corpus.exists():
+        return False
+    print(f"benchmark corpus {corpus} not found (it lives in ../shared/corpora)")
+    return True
+
+
 def write_result(name: str, result: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
