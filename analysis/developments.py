@@ -24,7 +24,7 @@ import pandas as pd
 from analysis import resources
 from analysis.dates import dates
 from analysis.quantities import quantities
-from analysis.text import select_roles
+from analysis.text import fold, select_roles
 
 __all__ = ["developments", "quantities", "dates", "CATEGORIES"]
 
@@ -131,7 +131,9 @@ def trigger_anchors(pattern: str) -> frozenset[str] | None:
 
 def _branch_anchors(branch: str) -> set[str] | None:
     rest = branch[_LEADING_ASSERTION.match(branch).end():]
-    if rest.startswith("(?:"):
+    # a group of alternatives, or a group with its own flags ("(?-i:...)": the words are still there)
+    opening = re.match(r"\(\?(?:-?i)?:", rest)
+    if opening:
         depth, end = 0, None
         for i, char in enumerate(rest):
             if char == "\\":
@@ -145,9 +147,10 @@ def _branch_anchors(branch: str) -> set[str] | None:
                     break
         if end is None or rest[end + 1:end + 2] in ("?", "*", "{"):
             return None
-        inner = trigger_anchors(rest[3:end])
+        inner = trigger_anchors(rest[opening.end():end])
         return set(inner) if inner is not None else None
-    letters = re.match(r"[A-Za-z]+", rest)
+    # the literal letters (and spaces and hyphens between them) the branch starts with
+    letters = re.match(r"[A-Za-z]+(?:[ -][A-Za-z]+)*", rest)
     if not letters:
         return None
     word = letters.group()
@@ -233,7 +236,7 @@ def developments(
         key = (article_id, sent_id)
         if _HEADER_RE.match(text):
             continue
-        lowered = text.lower()
+        lowered = fold(text)
         found = [(category, match) for category, pattern, anchors in rules
                  if (anchors is None or any(a in lowered for a in anchors)) and (match := pattern.search(text))]
         if not found:

@@ -254,3 +254,52 @@ def test_review_sample_and_scores(tmp_path, capsys):
     assert rows["category_ok"] == ["5", "4", "0.800"]
     assert rows["claimant_ok"] == ["2", "1", "0.500"]
     assert rows["quantity_ok"] == ["0", "0", "NaN"]
+
+
+class TestTriggerAnchors:
+    """The prefilter: a category pattern is tried only on sentences holding one of its anchors."""
+
+    @pytest.mark.parametrize("pattern, anchors", [
+        (r"\bkill(?:ed|ing)\b|\bdead\b", {"kill", "dead"}),
+        (r"\bsanction\w*|(?-i:\bpunish\w*)", {"sanction", "punish"}),     # a group with its own flags
+        (r"\bno-fly zones?\b|\bmartial law\b", {"no-fly zone", "martial law"}),  # hyphens and spaces
+        (r"(?<!\bnot )\bwounded\b|\b(?:air|missile) strikes?\b", {"wounded", "air", "missile"}),
+        (r"\bair ?strikes\b", {"air"}),                                    # an optional space ends the word
+    ])
+    def test_anchors(self, pattern, anchors):
+        from analysis.developments import trigger_anchors
+
+        assert trigger_anchors(pattern) == anchors
+
+    @pytest.mark.parametrize("pattern", [r"(?:air )?strikes", r"[Ss]helling|\bdead\b", r"\bno\b", r"\w+ fled"])
+    def test_no_anchor_means_always_tried(self, pattern):
+        from analysis.developments import trigger_anchors
+
+        assert trigger_anchors(pattern) is None
+
+    def test_every_lexicon_rule_is_anchored(self):
+        from analysis.developments import _anchored_rules
+
+        assert all(anchors for _, _, anchors in _anchored_rules())
+
+    def test_the_prefilter_never_drops_a_match(self):
+        """On the seed and on letters that case-insensitive patterns take for ASCII ones (Turkish
+        dotted and dotless i, long s, Kelvin sign), every sentence a pattern matches holds an anchor."""
+        from analysis.developments import _anchored_rules
+        from analysis.text import fold
+
+        texts = sentences(load_articles(SEEDS))["text"].tolist()
+        texts += ["Shelling K\u0130LLED 12 people.", "Strikes k\u0131lled two.", "New \u017fanctions on banks.",
+                  "A NO-FLY ZONE was declared.", "Punishment for the \u212aremlin."]
+        checked = 0
+        for _, pattern, anchors in _anchored_rules():
+            for text in texts:
+                if pattern.search(text):
+                    checked += 1
+                    assert any(anchor in fold(text) for anchor in anchors), (pattern.pattern[:60], text)
+        assert checked > 30
+
+    def test_folded_letters_are_read(self):
+        arts = pd.DataFrame({"article_id": ["a"], "title": [None],
+                             "text": ["Shelling K\u0130LLED 12 people in Kharkiv. New \u017fanctions hit banks."]})
+        assert {"casualties", "sanctions"} <= set(developments(sentences(arts))["category"])
