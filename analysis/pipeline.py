@@ -462,9 +462,16 @@ def _assemble(keys: list[str], found: dict[str, str], computed: dict[str, pd.Dat
     if not computed and len(parts) == 1 and store.part_keys(parts[0]) == keys:
         return {name: _article_order(name, store.read(parts[0], name).drop(columns=[_KEY]))
                 for name in names}
+    # Everything newly computed, each article once: its rows are usually in article order already.
+    position = pd.Index(keys) if not parts and computed and len(set(keys)) == len(keys) else None
     order = pd.DataFrame({_KEY: keys, "_position": range(len(keys))})
     frames = {}
     for name in names:
+        if position is not None:
+            at = position.get_indexer(computed[name][_KEY])
+            if len(at) and at.min() >= 0 and (at[1:] >= at[:-1]).all():
+                frames[name] = _article_order(name, computed[name].drop(columns=[_KEY]).reset_index(drop=True))
+                continue
         pieces = [store.read(part, name) for part in parts] if store else []
         if name in computed:
             pieces.append(computed[name])

@@ -119,6 +119,24 @@ def test_duplicate_article_ids_with_other_metadata(tmp_path):
     assert set(undated) == {pd.Timestamp("2022-02-28"), pd.Timestamp("2022-03-01")}
 
 
+def test_rows_follow_the_articles_when_batches_run_out_of_order():
+    """An id met again (with other metadata) is computed in a later batch than the article after
+    it; the tables still follow the articles' order, as one call on the corpus gives them."""
+    arts = load_articles(SEEDS)
+    arts.attrs = {}
+    later = arts.assign(published=pd.Timestamp("2022-03-01", tz="UTC"))
+    other = arts.assign(article_id="other", text="Kyiv was shelled on Monday, officials said.")
+    three = pd.concat([arts, later, other], ignore_index=True)
+    tables = analyze(three, cache=False, workers=1, batch_size=1, progress=False)
+    expected = pd.concat([sentences(part) for part in (arts, later, other)], ignore_index=True)
+    assert expected["article_id"].iloc[-1] == "other" and expected["article_id"].iloc[0] != "other"
+    pd.testing.assert_frame_equal(tables.sentences, expected)
+    ledgers = [developments.developments(sentences(part), arts=part) for part in (arts, later, other)]
+    columns = ["article_id", "sent_id", "category", "date", "claimant"]
+    pd.testing.assert_frame_equal(tables.developments[columns],
+                                  pd.concat(ledgers, ignore_index=True)[columns].astype(tables.developments[columns].dtypes))
+    assert tables.developments["article_id"].tolist()[-1] == "other"
+
 def test_bad_arguments():
     arts = load_articles(SEEDS)
     with pytest.raises(ValueError, match="engine"):
