@@ -105,3 +105,64 @@ def test_training_is_reproducible(tmp_path):
     assert info["sentences"] == 40
     assert (tmp_path / "one" / "model.crfsuite").read_bytes() == (tmp_path / "two" / "model.crfsuite").read_bytes()
     assert (tmp_path / "one" / "ner_gazetteer_words.tsv").is_file()
+
+
+class TestDecoder:
+    """The numpy decoder gives python-crfsuite's tags, to the last one."""
+
+    SENTENCES = [
+        ["Vladimir", "Putin", "met", "Emmanuel", "Macron", "in", "Moscow", "."],
+        ["Kyiv"],                                                          # one token: BOS and EOS together
+        [],
+        ["NATO", "AND", "THE", "EU", "WARN", "RUSSIA", "OVER", "UKRAINE"],  # a sentence in capitals
+        ["the", "U.N.", "Security", "Council", "'s", "vote", "on", "Feb.", "25", ",", "2022", "--", "failed"],
+        ("Ukrainian President Volodymyr Zelenskiy said on Monday that talks with Russia in Belarus had "
+         "produced no result , while the European Union and the United States tightened sanctions on "
+         "the Central Bank of Russia and Gazprom , Rosneft and Sberbank .").split(),
+    ]
+
+    def test_same_tags_as_crfsuite(self):
+        from analysis import load_articles, sentences
+        from analysis.text import token_spans
+
+        from conftest import FIXTURES, SEEDS
+
+        texts = sentences(load_articles([SEEDS, FIXTURES / "hostile", FIXTURES / "formats"]))["text"].tolist()
+        lists = self.SENTENCES + [[text[s:e] for s, e in token_spans(text)] for text in texts]
+        assert ner.decoder(ner.tagger()) is not None
+        fast = ner.tag_entities(lists)
+        assert fast == ner.tag_entities(lists, engine="crfsuite")
+        assert [len(tags) for tags in fast] == [len(tokens) for tokens in lists]
+        assert len(fast[1]) == 1 and fast[2] == [] and "B-PER" in fast[5] and "B-ORG" in fast[5]
+
+    def test_sentences_decode_alike_alone_and_together(self):
+        together = ner.tag_entities(self.SENTENCES)
+        assert [ner.tag_entities([s])[0] for s in self.SENTENCES] == together
+
+    def test_scores_are_crfsuites_sums(self):
+        """A token's label scores: the weights of its attributes, added from 0 in order."""
+        decoder = ner.decoder(ner.tagger())
+        ids = [decoder.ids["title"], decoder.ids["upper"]]
+        row = decoder.own_row(ids)
+        decoder.decode([row], [], [0], [1])
+        expected = [0.0 + a + b for a, b in zip(decoder.weights[ids[0]], decoder.weights[ids[1]])]
+        assert decoder._table[row].tolist() == expected
+
+    def test_a_model_that_is_not_crfsuites_is_refused(self):
+        labels = ["O", "B-PER"]
+        with pytest.raises(ValueError, match="first-order CRFsuite model"):
+            ner.Decoder(b"not a model at all, just some bytes long enough" * 2, ["w=a"], labels)
+        model = (ner.config.RESOURCES_DIR / ner.MODEL_FILE).read_bytes()
+        with pytest.raises(ValueError, match="first-order CRFsuite model"):
+            ner.Decoder(model, ["w=a"], labels)                           # other attributes and labels
+
+    def test_unknown_engine(self):
+        with pytest.raises(ValueError, match="engine"):
+            ner.tag_entities([["Kyiv"]], engine="spacy")
+
+
+@pytest.mark.shared
+@needs_shared("eval", "conll2003", "valid.txt")
+def test_decoder_equals_crfsuite_on_conll_valid():
+    lists = [[token for token, _ in sentence] for sentence in read_conll(CONLL / "valid.txt")]
+    assert ner.tag_entities(lists) == ner.tag_entities(lists, engine="crfsuite")
