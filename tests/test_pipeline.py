@@ -133,8 +133,8 @@ def test_rows_follow_the_articles_when_batches_run_out_of_order():
     pd.testing.assert_frame_equal(tables.sentences, expected)
     ledgers = [developments.developments(sentences(part), arts=part) for part in (arts, later, other)]
     columns = ["article_id", "sent_id", "category", "date", "claimant"]
-    pd.testing.assert_frame_equal(tables.developments[columns],
-                                  pd.concat(ledgers, ignore_index=True)[columns].astype(tables.developments[columns].dtypes))
+    expected = pd.concat(ledgers, ignore_index=True)[columns].astype(tables.developments[columns].dtypes)
+    pd.testing.assert_frame_equal(tables.developments[columns], expected)
     assert tables.developments["article_id"].tolist()[-1] == "other"
 
 def test_bad_arguments():
