@@ -242,3 +242,35 @@ def test_sentences_glued_without_a_space_are_split(text, expected):
     from analysis.text import sentence_spans
 
     assert [text[a:b] for a, b in sentence_spans(text)] == expected
+
+
+# Property: the tokenizer's steps run by Python's ``re`` (on ASCII text) give NLTK's own spans.
+_ascii_piece = st.one_of(
+    st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=6),
+    st.sampled_from([" ", '"', "''", "``", "'", "'s", "n't", "can", "not", "cannot", "gonna", "'tis", " 'Twas",
+                     "...", "--", "(", ")", "[", "]", ":", ",", ";", "$", "%", "&", "?", "!", ".", "U.S.",
+                     "\t", "\n", "\x1c", "\x1f", "D'ye", "MORE'N", "wanna ", "I'd", "it's", "5,000", "10:30"]))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ascii_piece, min_size=1, max_size=30).map("".join))
+def test_word_spans_equal_nltks_on_ascii_text(text):
+    from analysis.text import _plain_tokenizer_steps, _word_token_spans, word_tokenizer
+
+    assert _plain_tokenizer_steps() is not None
+    try:
+        expected = list(word_tokenizer().span_tokenize(text))
+    except ValueError:
+        with pytest.raises(ValueError):
+            _word_token_spans(text)
+        return
+    assert _word_token_spans(text) == expected
+
+
+@pytest.mark.parametrize("text", ["it's\x1cgood", "end.\x1c", "He left.\x1f", "It's 5 p.m. now.", 'I said "no."'])
+def test_word_spans_where_re_and_regex_read_white_space_otherwise(text):
+    """Python's ``re`` takes the ASCII separators \\x1c-\\x1f for white space, NLTK's ``regex``
+    patterns do not: such text keeps NLTK's engine."""
+    from analysis.text import _word_token_spans, word_tokenizer
+
+    assert _word_token_spans(text) == list(word_tokenizer().span_tokenize(text))
