@@ -82,7 +82,7 @@ def sentence_sentiment(
     selected = select_roles(sents, roles)
     rows = []
     show = config.progress_enabled(progress)
-    texts = tqdm(selected["text"], total=len(selected), desc="Sentiment", unit="sentence", disable=not show)
+    texts = tqdm(selected["text"].tolist(), total=len(selected), desc="Sentiment", unit="sentence", disable=not show)
     if engine == "fast":
         from analysis import vader
 
@@ -91,7 +91,7 @@ def sentence_sentiment(
         analyzer = resources.vader_analyzer()
         table = [(s["neg"], s["neu"], s["pos"], s["compound"]) for s in map(analyzer.polarity_scores, texts)]
     for article_id, sent_id, para_id, role, text, (neg, neu, pos, compound) in zip(
-        selected["article_id"], selected["sent_id"], selected["para_id"], selected["role"], selected["text"], table,
+        *(selected[c].tolist() for c in ("article_id", "sent_id", "para_id", "role", "text")), table,
     ):
         rows.append((article_id, sent_id, neg, neu, pos, compound, label_of(compound), para_id, role, text))
     frame = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)

@@ -109,10 +109,30 @@ def furniture_role(text: str) -> tuple[str, str] | None:
     """
     if len(text.split()) > FURNITURE_MAX_WORDS:
         return None
-    for role, pattern, why in paragraph_role_rules():
+    folded = None
+    for role, pattern, why, anchors in _anchored_role_rules():
+        if anchors is not None:                 # tried only when the text holds one of its words
+            if folded is None:
+                folded = fold(text)
+            if not any(anchor in folded for anchor in anchors):
+                continue
         if pattern.search(text):
             return role, why
     return None
+
+
+def _anchored_role_rules() -> tuple[tuple[str, re.Pattern, str, frozenset[str] | None], ...]:
+    rules = paragraph_role_rules()
+    if _ROLE_ANCHORS.get("rules") is not rules:
+        from analysis.patterns import trigger_anchors
+
+        _ROLE_ANCHORS["rules"] = rules
+        _ROLE_ANCHORS["anchored"] = tuple((role, pattern, why, trigger_anchors(pattern.pattern))
+                                          for role, pattern, why in rules)
+    return _ROLE_ANCHORS["anchored"]
+
+
+_ROLE_ANCHORS: dict = {}
 
 
 def tag_roles(texts: list[str], title: str | None = None) -> list[tuple[str, str]]:

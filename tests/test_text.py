@@ -274,3 +274,23 @@ def test_word_spans_where_re_and_regex_read_white_space_otherwise(text):
     from analysis.text import _word_token_spans, word_tokenizer
 
     assert _word_token_spans(text) == list(word_tokenizer().span_tokenize(text))
+
+
+def test_role_patterns_are_tried_only_when_they_can_match():
+    """A role pattern is skipped on a paragraph without one of its anchors: never on one it matches."""
+    from analysis import load_articles
+    from analysis.text import _anchored_role_rules, fold, furniture_role
+
+    from conftest import FIXTURES, SEEDS
+
+    texts = paragraphs(load_articles([SEEDS, FIXTURES / "hostile", FIXTURES / "formats"]))["text"].tolist()
+    texts += ["ALL RIGHTS RESERVED", "Sign up to our newsletter", "Editing by Jane Doe", "Click here",
+              "Photograph: Reuters", "Credit: AP", "Main page of Gazeta", "\u017fign up for the newsletter"]
+    anchored = 0
+    for _, pattern, _, anchors in _anchored_role_rules():
+        for text in texts:
+            if anchors is not None and pattern.search(text):
+                anchored += 1
+                assert any(anchor in fold(text) for anchor in anchors), (pattern.pattern[:60], text)
+    assert anchored >= 6
+    assert furniture_role("Sign up to our newsletter")[0] == furniture_role("SIGN UP TO OUR NEWSLETTER")[0] != "body"
