@@ -220,7 +220,13 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.corpus).exists():
         print(f"{args.corpus} not found", file=sys.stderr)
         return 2
-    report: dict = {"corpus": str(args.corpus), "runs": args.runs, "workers": args.workers, "cpus": os.cpu_count()}
+    import importlib.util
+
+    # NLTK imports SciPy and scikit-learn at start-up when they are installed (the test extras bring
+    # them): every process that imports NLTK pays for it, so the figures depend on it.
+    scipy = importlib.util.find_spec("scipy") is not None
+    report: dict = {"corpus": str(args.corpus), "runs": args.runs, "workers": args.workers, "cpus": os.cpu_count(),
+                    "scipy_installed": scipy}
     lines = []
     if not args.skip_stages:
         stages = in_fresh_processes(measure_stages, (args.corpus,), args.runs)
@@ -264,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"run-{name}.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"{n:,} articles of {args.corpus}, median of {args.runs} run(s):")
+    print(f"{n:,} articles of {args.corpus}, median of {args.runs} run(s); SciPy "
+          + ("installed (NLTK imports it and scikit-learn in every process)" if scipy else "not installed (base install)")
+          + ":")
     print("\n".join(lines))
     e2e = report["end_to_end"]
     print(f"  peak memory, end to end: {e2e['peak_total_mb']:,.0f} MB (main process and workers together; "
