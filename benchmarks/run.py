@@ -273,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"run-{name}.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
-    setting = "installed (NLTK imports it and scikit-learn in every process)" if scipy else "not installed (base install)"
+    setting = ("installed (NLTK imports it and scikit-learn in every process)" if scipy
+               else "not installed (base install)")
     print(f"{n:,} articles of {args.corpus}, median of {args.runs} run(s); SciPy {setting}:")
     print("\n".join(lines))
     e2e = report["end_to_end"]
