@@ -2,6 +2,7 @@
 
     news-analysis report PATH... --out reports/     load and analyse PATH once, run every notebook, write HTML
     news-analysis strip notebooks/*.ipynb           remove outputs before committing
+    news-analysis cache [--prune | --clear]          what the analysis cache holds; free its space
 """
 
 from __future__ import annotations
@@ -36,6 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     strip = commands.add_parser("strip", help="remove outputs and execution counts from notebooks")
     strip.add_argument("notebooks", nargs="+", metavar="IPYNB")
+
+    cache = commands.add_parser("cache", help="list what the analysis cache holds, and free its space")
+    cache.add_argument("--dir", default=None, help="the cache folder (default: data/interim/cache, "
+                                                   "or $NEWS_ANALYSIS_CACHE)")
+    what = cache.add_mutually_exclusive_group()
+    what.add_argument("--prune", action="store_true",
+                      help="delete the tables of other pipeline versions and half-written parts")
+    what.add_argument("--clear", action="store_true", help="delete the whole cache")
     return parser
 
 
@@ -62,6 +71,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Incomplete report written to {exc.index.resolve()}")
             return 1
         print(f"Report written to {index.resolve()}")
+        return 0
+    if args.command == "cache":
+        from analysis.pipeline import cache_summary, prune_cache
+
+        if args.prune or args.clear:
+            freed = prune_cache(args.dir, everything=args.clear)
+            print(f"freed {freed / 2**20:,.1f} MB")
+        summary = cache_summary(args.dir)
+        if summary.empty:
+            print("the cache is empty")
+        else:
+            print(summary.to_string(index=False))
         return 0
     if args.command == "strip":
         from analysis.report import strip_outputs

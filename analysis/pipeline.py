@@ -27,7 +27,8 @@ import pandas as pd
 
 from analysis import config
 
-__all__ = ["TABLES", "Tables", "analyze", "analyze_batch", "open_tables", "pipeline_version", "tables_for"]
+__all__ = ["TABLES", "Tables", "analyze", "analyze_batch", "cache_summary", "open_tables", "pipeline_version",
+           "prune_cache", "tables_for"]
 
 #: The per-article tables a batch computes, in order (``article_terms`` are the 1-2 gram counts of
 #: each article, reduced to the corpus ``terms``).
@@ -268,6 +269,64 @@ def pipeline_version() -> str:
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
+
+def cache_summary(cache: str | Path | None = None) -> pd.DataFrame:
+    """What the cache holds: one row per pipeline version, ``version``, ``current`` (this code's
+    version), ``parts`` (batches of articles cached), ``articles`` and ``megabytes``.
+
+    Args:
+        cache: the cache folder (default ``data/interim/cache`` or ``$NEWS_ANALYSIS_CACHE``).
+    """
+    base = Path(cache).expanduser() if cache is not None else config.cache_dir()
+    rows = []
+    if base.is_dir():
+        for folder in sorted(p for p in base.iterdir() if p.is_dir()):
+            parts = ([p for p in (folder / "parts").iterdir() if p.is_dir() and not p.name.startswith(".")]
+                     if (folder / "parts").is_dir() else [])         # ".<id>.<pid>.tmp": being written
+            articles = 0
+            for part in parts:
+                try:
+                    articles += len(json.loads((part / "keys.json").read_text(encoding="utf-8")))
+                except (OSError, ValueError):
+                    continue                  # a part being written, or left half-written
+            size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+            rows.append((folder.name, folder.name == pipeline_version(), len(parts), articles, round(size / 2**20, 2)))
+    return pd.DataFrame(rows, columns=["version", "current", "parts", "articles", "megabytes"])
+
+
+def prune_cache(cache: str | Path | None = None, *, everything: bool = False) -> int:
+    """Delete what the cache holds for other pipeline versions (older code or models), and parts
+    left half-written by an interrupted run; with ``everything``, the current version's too.
+
+    Returns:
+        The bytes freed.
+    """
+    base = Path(cache).expanduser() if cache is not None else config.cache_dir()
+    if not base.is_dir():
+        return 0
+    doomed = [p for p in base.iterdir() if p.is_dir() and (everything or p.name != pipeline_version())]
+    current = base / pipeline_version()
+    if not everything and (current / "parts").is_dir():
+        # a staging folder whose run is gone ("parts/.<id>.<pid>.tmp"): never renamed into place
+        doomed += [p for p in (current / "parts").iterdir()
+                   if p.is_dir() and p.name.startswith(".") and p.name.endswith(".tmp") and not _running(p.name)]
+    freed = 0
+    for folder in doomed:
+        freed += sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        shutil.rmtree(folder, ignore_errors=True)
+    return freed
+
+
+def _running(staging_name: str) -> bool:
+    """Whether the process that named a staging folder ``.<id>.<pid>.tmp`` is still running."""
+    try:
+        pid = int(staging_name.rsplit(".", 2)[-2])
+        os.kill(pid, 0)
+    except (ValueError, IndexError, OverflowError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 def _cache_dir(cache) -> Path:
     base = config.cache_dir() if cache is True else Path(cache).expanduser()

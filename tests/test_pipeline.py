@@ -155,3 +155,37 @@ def test_gdelt_pool_equals_one_process(tmp_path):
     pooled = analyze(arts, cache=tmp_path, workers=2, progress=False)
     assert_same_tables(alone, pooled)
     assert_same_tables(pooled, analyze(arts, cache=tmp_path, progress=False))
+
+
+def test_cache_summary_and_pruning(tmp_path, capsys):
+    import os
+
+    from analysis.cli import main
+    from analysis.pipeline import cache_summary, pipeline_version, prune_cache
+
+    arts = load_articles(SEEDS)
+    analyze(arts, cache=tmp_path, progress=False)
+    old = tmp_path / "0123456789abcdef" / "parts" / "aa"
+    old.mkdir(parents=True)
+    (old / "keys.json").write_text('["k1", "k2", "k3"]', encoding="utf-8")
+    (old / "sentences.parquet").write_bytes(b"x" * 2048)
+    parts = tmp_path / pipeline_version() / "parts"
+    stale = parts / ".deadbeef.4194305.tmp"            # a staging folder of a process that is gone
+    live = parts / f".cafe.{os.getpid()}.tmp"            # one being written now
+    stale.mkdir()
+    live.mkdir()
+    summary = cache_summary(tmp_path).set_index("version")
+    assert summary.loc[pipeline_version(), "current"] and summary.loc[pipeline_version(), "articles"] == len(arts)
+    assert not summary.loc["0123456789abcdef", "current"] and summary.loc["0123456789abcdef", "articles"] == 3
+    assert summary.loc[pipeline_version(), "parts"] == 1        # staging folders are not parts
+
+    assert prune_cache(tmp_path) >= 2048
+    assert not old.parent.parent.exists() and not stale.exists() and live.exists()
+    assert list(cache_summary(tmp_path)["version"]) == [pipeline_version()]
+    computed = analyze(arts, cache=tmp_path, progress=False)                  # still read from the cache
+    pd.testing.assert_frame_equal(computed.sentences, sentences(arts))
+
+    assert main(["cache", "--dir", str(tmp_path)]) == 0
+    assert pipeline_version() in capsys.readouterr().out
+    assert main(["cache", "--dir", str(tmp_path), "--clear"]) == 0
+    assert "the cache is empty" in capsys.readouterr().out and not any(tmp_path.iterdir())
