@@ -85,6 +85,10 @@ def write_gazetteer_words(words: dict[str, str], path: Path) -> None:
 #: The bigram separator and the prefixes of the bigrams before and after a token, as str and as bytes.
 _STR = ("|", "bi-=", "bi+=")
 _BYTES = (b"|", b"bi-=", b"bi+=")
+def _lower_bytes(token: str) -> bytes:
+    return token.lower().encode()
+
+
 #: The prefixes of the features a word lends the tokens 2 and 1 after it, and 1 and 2 before it.
 _NEIGHBOUR_PREFIXES = ("-2:", "-1:", "+1:", "+2:")
 
@@ -231,19 +235,26 @@ class Features:
             self._known_bytes = frozenset(name.encode() for name in known)
             self._known_flags = tuple(flag.encode() if flag in known else None
                                       for flag in ("caps_sentence", "BOS", "EOS"))
-        known_parts = self._known_parts
+        parts = self._model_parts(tokens, self._known_parts, known, str.encode, tuple, _lower_bytes)
+        return self._sentence(parts, self._known_flags, self._known_bytes, _BYTES)
+
+    def _model_parts(self, tokens: Sequence[str], memo: dict, known, term, own, lower) -> list[tuple]:
+        """Each token's parts as :meth:`_word_parts` gives them, in a model's terms and memoised in
+        ``memo``: its own features that are in ``known`` (each made ``term(feature)``, all together
+        ``own(...)``), the features in ``known`` it lends its neighbours, ``lower(token)``, whether
+        it has a letter, whether it is all capitals."""
         parts = []
         for token in tokens:
-            cached = known_parts.get(token)
+            cached = memo.get(token)
             if cached is None:
                 context = self.context(token)
-                cached = known_parts[token] = (
-                    tuple(f.encode() for f in self.word(token) if f in known),
-                    *(tuple(f.encode() for f in (prefix + g for g in context) if f in known)
+                cached = memo[token] = (
+                    own([term(f) for f in self.word(token) if f in known]),
+                    *(tuple(term(f) for f in (prefix + g for g in context) if f in known)
                       for prefix in _NEIGHBOUR_PREFIXES),
-                    token.lower().encode(), any(ch.isalpha() for ch in token), token.isupper())
+                    lower(token), any(ch.isalpha() for ch in token), token.isupper())
             parts.append(cached)
-        return self._sentence(parts, self._known_flags, self._known_bytes, _BYTES)
+        return parts
 
     def tagging_ids(self, tokens: Sequence[str], decoder: Decoder, rows: list, flat: list, counts: list) -> None:
         """:meth:`tagging_items` as attribute ids of ``decoder``'s model, for :meth:`Decoder.decode`:
@@ -252,19 +263,8 @@ class Features:
         order :meth:`sentence` gives them, and to ``counts`` how many those are."""
         if decoder is not self._ids_for:
             self._id_parts, self._ids_for = {}, decoder
-        id_parts = self._id_parts
         ids = decoder.ids
-        parts = []
-        for token in tokens:
-            cached = id_parts.get(token)
-            if cached is None:
-                context = self.context(token)
-                cached = id_parts[token] = (
-                    decoder.own_row([ids[f] for f in self.word(token) if f in ids]),
-                    *(tuple(ids[f] for f in (prefix + g for g in context) if f in ids)
-                      for prefix in _NEIGHBOUR_PREFIXES),
-                    token.lower(), any(ch.isalpha() for ch in token), token.isupper())
-            parts.append(cached)
+        parts = self._model_parts(tokens, self._id_parts, ids, ids.__getitem__, decoder.own_row, str.lower)
         caps_id, bos_id, eos_id = decoder.flags
         letters = [p[7] for p in parts if p[6]]
         head = [caps_id] if caps_id is not None and len(letters) >= 3 and all(letters) else []
