@@ -166,3 +166,11 @@ class TestDecoder:
 def test_decoder_equals_crfsuite_on_conll_valid():
     lists = [[token for token, _ in sentence] for sentence in read_conll(CONLL / "valid.txt")]
     assert ner.tag_entities(lists) == ner.tag_entities(lists, engine="crfsuite")
+
+
+def test_sentences_are_decoded_a_chunk_at_a_time(monkeypatch):
+    """A big corpus is decoded a few sentences at a time, with the same tags and order."""
+    lists = TestDecoder.SENTENCES * 3
+    whole = ner.tag_entities(lists)
+    monkeypatch.setattr(ner, "_SENTENCES_AT_ONCE", 4)
+    assert ner.tag_entities(lists) == whole == ner.tag_entities(lists, engine="crfsuite")
