@@ -328,6 +328,7 @@ def _running(staging_name: str) -> bool:
         return True
     return True
 
+
 def _cache_dir(cache) -> Path:
     base = config.cache_dir() if cache is True else Path(cache).expanduser()
     return base / pipeline_version()
