@@ -307,7 +307,7 @@ class Features:
 _FEATURE_RECORD = "<u4,<u4,<u4,<f8"
 #: Tokens scored at a time by :meth:`Decoder.decode`.
 _CHUNK = 4096
-#: Sentences :func:`tag_entities` decodes together (about 200,000 tokens, 60 MB of arrays).
+#: Sentences :func:`tag_entities` decodes together (BBC: 224,752 tokens, 158 MB at the peak, new words included).
 _SENTENCES_AT_ONCE = 10_000
 
 

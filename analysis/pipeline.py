@@ -289,8 +289,8 @@ def cache_summary(cache: str | Path | None = None) -> pd.DataFrame:
                     articles += len(json.loads((part / "keys.json").read_text(encoding="utf-8")))
                 except (OSError, ValueError):
                     continue                  # a part being written, or left half-written
-            size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
-            rows.append((folder.name, folder.name == pipeline_version(), len(parts), articles, round(size / 2**20, 2)))
+            rows.append((folder.name, folder.name == pipeline_version(), len(parts), articles,
+                         round(_folder_bytes(folder) / 2**20, 2)))
     return pd.DataFrame(rows, columns=["version", "current", "parts", "articles", "megabytes"])
 
 
@@ -312,9 +312,13 @@ def prune_cache(cache: str | Path | None = None, *, everything: bool = False) ->
                    if p.is_dir() and p.name.startswith(".") and p.name.endswith(".tmp") and not _running(p.name)]
     freed = 0
     for folder in doomed:
-        freed += sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        freed += _folder_bytes(folder)
         shutil.rmtree(folder, ignore_errors=True)
     return freed
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
 def _running(staging_name: str) -> bool:

@@ -121,18 +121,13 @@ def furniture_role(text: str) -> tuple[str, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
 def _anchored_role_rules() -> tuple[tuple[str, re.Pattern, str, frozenset[str] | None], ...]:
-    rules = paragraph_role_rules()
-    if _ROLE_ANCHORS.get("rules") is not rules:
-        from analysis.patterns import trigger_anchors
+    """The paragraph-role rules with the anchors of each pattern (see :mod:`analysis.patterns`)."""
+    from analysis.patterns import trigger_anchors
 
-        _ROLE_ANCHORS["rules"] = rules
-        _ROLE_ANCHORS["anchored"] = tuple((role, pattern, why, trigger_anchors(pattern.pattern))
-                                          for role, pattern, why in rules)
-    return _ROLE_ANCHORS["anchored"]
-
-
-_ROLE_ANCHORS: dict = {}
+    return tuple((role, pattern, why, trigger_anchors(pattern.pattern))
+                 for role, pattern, why in paragraph_role_rules())
 
 
 def tag_roles(texts: list[str], title: str | None = None) -> list[tuple[str, str]]:
