@@ -145,15 +145,18 @@ def developments(
     }
     claims = _claimants(said, selected, names)
     sources = _sources(selected, arts)
-    rules = _anchored_rules()
+    article_ids, texts = selected["article_id"].tolist(), selected["text"].tolist()
+    folded = [fold(text) for text in texts]
+    live = _live_rules(article_ids, folded)
     rows = []
-    for article_id, sent_id, text, start, end in zip(*(selected[c].tolist() for c in
-                                                       ("article_id", "sent_id", "text", "start", "end"))):
+    for i, (article_id, sent_id, text, start, end) in enumerate(
+            zip(article_ids, selected["sent_id"].tolist(), texts, selected["start"].tolist(),
+                selected["end"].tolist())):
         key = (article_id, sent_id)
         if _HEADER_RE.match(text):
             continue
-        lowered = fold(text)
-        found = [(category, match) for category, pattern, anchors in rules
+        lowered = folded[i]
+        found = [(category, match) for category, pattern, anchors in live[i]
                  if (anchors is None or any(a in lowered for a in anchors)) and (match := pattern.search(text))]
         if not found:
             continue
@@ -180,6 +183,30 @@ def developments(
     frame["date"] = pd.to_datetime(frame["date"])
     return frame.astype({"sent_id": "int64", "value": "float64", "low": "float64", "high": "float64",
                          "hedged": "bool", "start": "int64", "end": "int64"})
+
+
+def _live_rules(article_ids: list, folded: list[str]) -> list[tuple]:
+    """For each sentence, the category rules that may match it, each with those of its anchors
+    that the sentence's article holds (in rule order): an anchor missing from the whole article
+    (its sentences' folded texts joined) is missing from each of its sentences, so a sentence need
+    only look for the article's anchors, and not at all for a rule none of whose anchors is there."""
+    rules = _anchored_rules()
+    live: list[tuple] = []
+    begin = 0
+    while begin < len(folded):
+        end = begin
+        while end < len(folded) and article_ids[end] == article_ids[begin]:
+            end += 1
+        article = "\n".join(folded[begin:end])
+        present = []
+        for category, pattern, anchors in rules:
+            if anchors is None:
+                present.append((category, pattern, None))
+            elif held := tuple(a for a in anchors if a in article):
+                present.append((category, pattern, held))
+        live.extend([tuple(present)] * (end - begin))
+        begin = end
+    return live
 
 
 def status_of(text: str, trigger_at: int) -> str:

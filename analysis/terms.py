@@ -165,6 +165,18 @@ def _ngrams(run: list[str], lo: int, hi: int, stops: frozenset[str]) -> Iterator
             yield (run[i] if n == 1 else " ".join(run[i:i + n])), n
 
 
+def _ngram_list(run: list[str], lo: int, hi: int, stops: frozenset[str]) -> list[str]:
+    """The terms of :func:`_ngrams`, in its order, as a list (sooner for unigrams and bigrams)."""
+    if lo < 1 or hi > 2:
+        return [term for term, _ in _ngrams(run, lo, hi, stops)]
+    flags = [w in stops for w in run]
+    out = [w for w, stop in zip(run, flags) if not stop] if lo == 1 else []
+    if hi == 2:
+        out += [a + " " + b for a, b, stop_a, stop_b in zip(run, run[1:], flags, flags[1:])
+                if not (stop_a or stop_b)]
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # Grouping
 # --------------------------------------------------------------------------------------------
@@ -319,14 +331,21 @@ def article_term_counts(
     lo, hi = _ngram_range(ngram)
     stops = _stopword_set(True)
     selected = select_roles(sents, roles)
-    occurrences: list = []
+    per_article: dict = {}
     for article_id, runs in zip(selected["article_id"].tolist(), _term_runs(selected["text"].tolist(), None)):
+        counts = per_article.get(article_id)
+        if counts is None:
+            counts = per_article[article_id] = Counter()
         for run in runs:
-            occurrences.extend((article_id, term) for term, _ in _ngrams(run, lo, hi, stops))
-    counts = Counter(occurrences)
-    frame = pd.DataFrame({"article_id": pd.Series([k[0] for k in counts], dtype=object),
-                          "term": pd.Series([k[1] for k in counts], dtype=object),
-                          "count": pd.Series(list(counts.values()), dtype="int64")})
+            counts.update(_ngram_list(run, lo, hi, stops))
+    ids, terms_, values = [], [], []
+    for article_id, counts in per_article.items():
+        ids += [article_id] * len(counts)
+        terms_ += counts.keys()
+        values += counts.values()
+    frame = pd.DataFrame({"article_id": pd.Series(ids, dtype=object),
+                          "term": pd.Series(terms_, dtype=object),
+                          "count": pd.Series(values, dtype="int64")})
     frame.insert(2, "n", (frame["term"].str.count(" ") + 1).astype("int64") if len(frame)
                  else pd.Series(dtype="int64"))
     return frame

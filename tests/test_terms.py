@@ -281,3 +281,27 @@ def test_article_term_counts_are_term_frequency_per_article(seed_sentences):
     assert (merged["_merge"] == "both").all() and len(lean) == len(full)
     assert (merged["count"] == merged["count_tf"]).all() and (merged["n"] == merged["n_tf"]).all()
     assert lean.set_index("term").loc["rocket strikes", "count"] == 2
+
+
+@pytest.mark.parametrize("ngram", [(1, 2), (1, 1), (2, 2), (1, 3)])
+def test_article_term_counts_with_sentences_out_of_article_order(ngram):
+    from analysis.terms import article_term_counts
+
+    _, sents = corpus("Rocket strikes hit Kyiv. The rocket strikes went on.",
+                      "Talks in Istanbul stalled. Rocket strikes resumed near Kyiv.")
+    # the second article's first sentence comes between the first article's two
+    order = [0, 2, 1, 3] if len(sents) == 4 else None
+    assert order is not None, sents[["article_id", "text"]]
+    shuffled = sents.iloc[order].reset_index(drop=True)
+    lean = article_term_counts(shuffled, ngram=ngram)
+    full = terms.term_frequency(sents, ngram=ngram, by="article_id")
+    counted = {(a, t): c for a, t, c in zip(lean["article_id"], lean["term"], lean["count"])}
+    assert counted == {(a, t): c for a, t, c in zip(full["article_id"], full["term"], full["count"])}
+    assert (lean["n"] == lean["term"].str.count(" ") + 1).all()
+    # articles in order of first appearance, each one's terms in order of first use
+    assert list(dict.fromkeys(lean["article_id"])) == ["a0", "a1"]
+    first = lean[lean["article_id"] == "a0"]["term"].tolist()
+    assert first[:3] == (["rocket", "strikes", "hit"] if ngram[0] == 1 else ["rocket strikes", "strikes hit", "hit kyiv"])
+    if ngram == (1, 2):
+        assert counted[("a0", "rocket strikes")] == 2 and counted[("a1", "rocket strikes")] == 1
+        assert lean[lean["article_id"] == "a1"]["term"].tolist()[:3] == ["talks", "istanbul", "stalled"]
