@@ -117,7 +117,6 @@ class Features:
         self._known_flags: tuple = (None, None, None)
         self._tokens = None
         self._features: list[list[str]] = []
-        self._id_parts: dict[str, tuple] = {}
         self._ids_for = None
 
     def word(self, word: str) -> tuple[str, ...]:
@@ -256,44 +255,120 @@ class Features:
             parts.append(cached)
         return parts
 
-    def tagging_ids(self, tokens: Sequence[str], decoder: Decoder, rows: list, flat: list, counts: list) -> None:
-        """:meth:`tagging_items` as attribute ids of ``decoder``'s model, for :meth:`Decoder.decode`:
-        appends to ``rows`` each token's row of own scores (its own attributes, summed as CRFsuite
-        sums them: first, in order), to ``flat`` the ids of the token's other attributes in the
-        order :meth:`sentence` gives them, and to ``counts`` how many those are."""
+    def tagging_matrix(self, sentences: Sequence[Sequence[str]], decoder: Decoder) -> tuple:
+        """:meth:`tagging_items` as attribute ids of ``decoder``'s model, for :meth:`Decoder.decode`,
+        for every token of ``sentences`` (none empty) at once.
+
+        Returns ``(rows, attributes, lengths)``: each token's row of own scores (its own attributes,
+        summed as CRFsuite sums them: first, in order; :meth:`Decoder.own_row`); a matrix whose k-th
+        row holds the id of every token's k-th other attribute, in the order :meth:`sentence` gives
+        them (caps_sentence, BOS, EOS, the features the words 2 and 1 before and 1 and 2 after lend
+        it, the bigrams before and after), ``decoder.padding`` where a token has none; and the
+        sentences' lengths. Each word's ids are memoised, and so are each word pair's bigram ids;
+        the rest is numpy, over all tokens at once."""
+        import numpy as np
+
         if decoder is not self._ids_for:
-            self._id_parts, self._ids_for = {}, decoder
-        ids = decoder.ids
-        parts = self._model_parts(tokens, self._id_parts, ids, ids.__getitem__, decoder.own_row, str.lower)
+            self._id_words: dict[str, int] = {}
+            self._id_pairs: dict[int, int] = {}
+            self._id_lists: tuple[list, list, list, list] = ([], [], [], [])   # own row, context, alpha, upper
+            self._id_lower: list[str] = []
+            self._id_arrays = (np.zeros(0, np.intp), np.zeros((0, 4, _CONTEXT_SIZE), np.intp),
+                               np.zeros(0, bool), np.zeros(0, bool))
+            self._ids_for = decoder
+        pad = decoder.padding
+        tokens = [token for sentence in sentences for token in sentence]
+        n = len(tokens)
+        lengths = np.fromiter(map(len, sentences), dtype=np.intp, count=len(sentences))
+        get = self._id_words.get
+        words = [get(token) for token in tokens]
+        if None in words:
+            for k, word in enumerate(words):
+                if word is None:
+                    words[k] = self._word_id(tokens[k], decoder)
+        own, context, alpha, upper = self._word_arrays(pad)
+        index = np.asarray(words, dtype=np.int64)
+
+        sentence_of = np.repeat(np.arange(len(lengths)), lengths)
+        starts = np.cumsum(lengths) - lengths
+        position = np.arange(n) - starts[sentence_of]
+        last = (lengths - 1)[sentence_of]
+        matrix = np.full((3 + 4 * _CONTEXT_SIZE + 2, n), pad, dtype=np.intp)
         caps_id, bos_id, eos_id = decoder.flags
-        letters = [p[7] for p in parts if p[6]]
-        head = [caps_id] if caps_id is not None and len(letters) >= 3 and all(letters) else []
-        first = head + ([bos_id] if bos_id is not None else [])
-        last = head + ([eos_id] if eos_id is not None else [])
-        n = len(parts)
-        flags = [first + last[len(head):]] if n == 1 else [first] + [head] * (n - 2) + [last]
-        # the bigrams before and after each token, as ids (None: not an attribute of the model)
-        separator, before, after = _STR
-        get = ids.get
-        pairs = [a + separator + b for a, b in pairwise([p[5] for p in parts])]
-        found = [(get(before + pair), get(after + pair)) for pair in pairs]
-        none = ()
-        rows += [p[0] for p in parts]
-        for flag, back2, back1, next1, next2, bigram_before, bigram_after in zip(
-                flags, [none, none] + [p[1] for p in parts[:-2]], [none] + [p[2] for p in parts[:-1]],
-                [p[3] for p in parts[1:]] + [none], [p[4] for p in parts[2:]] + [none, none],
-                [None] + [f[0] for f in found], [f[1] for f in found] + [None]):
-            mark = len(flat)
-            flat += flag
-            flat += back2
-            flat += back1
-            flat += next1
-            flat += next2
-            if bigram_before is not None:
-                flat.append(bigram_before)
-            if bigram_after is not None:
-                flat.append(bigram_after)
-            counts.append(len(flat) - mark)
+        if caps_id is not None:
+            letters = alpha[index]
+            with_letters = np.bincount(sentence_of, weights=letters, minlength=len(lengths))
+            in_capitals = np.bincount(sentence_of, weights=letters & upper[index], minlength=len(lengths))
+            matrix[0, ((with_letters >= 3) & (in_capitals == with_letters))[sentence_of]] = caps_id
+        if bos_id is not None:
+            matrix[1, position == 0] = bos_id
+        if eos_id is not None:
+            matrix[2, position == last] = eos_id
+        for slot, shift in enumerate((-2, -1, 1, 2)):        # the word that lends: 2 before, 1 before, ...
+            lends = (position + shift >= 0) & (position + shift <= last)
+            rows = slice(3 + slot * _CONTEXT_SIZE, 3 + (slot + 1) * _CONTEXT_SIZE)
+            matrix[rows, lends] = context[index[np.flatnonzero(lends) + shift], slot].T
+        if n > 1:
+            # the bigram ids of tokens g and g + 1, memoised by the pair of word numbers
+            pairs, pair_get = self._id_pairs, self._id_pairs.get
+            keys = ((index[:-1] << 32) | index[1:]).tolist()
+            found = [pair_get(key) for key in keys]
+            if None in found:
+                for k, value in enumerate(found):
+                    if value is None:
+                        found[k] = self._pair_ids(keys[k], decoder)
+            before, after = np.divmod(np.asarray(found, dtype=np.int64), pad + 1)
+            matrix[-2, 1:] = np.where(position[1:] > 0, before, pad)
+            matrix[-1, :-1] = np.where(position[:-1] < last[:-1], after, pad)
+            if len(pairs) > _PAIRS_KEPT:
+                pairs.clear()
+        return own[index], matrix, lengths
+
+    def _word_id(self, word: str, decoder: Decoder) -> int:
+        """Memoise a word's ids (see :meth:`tagging_matrix`) and return its number."""
+        found = self._id_words.get(word)
+        if found is not None:
+            return found
+        ids = decoder.ids
+        own, contexts, alpha, upper = self._id_lists
+        own.append(decoder.own_row([ids[f] for f in self.word(word) if f in ids]))
+        lent = self.context(word)
+        contexts.append([[ids[f] for f in (prefix + g for g in lent) if f in ids] for prefix in _NEIGHBOUR_PREFIXES])
+        alpha.append(any(ch.isalpha() for ch in word))
+        upper.append(word.isupper())
+        self._id_lower.append(word.lower())
+        found = self._id_words[word] = len(own) - 1
+        return found
+
+    def _word_arrays(self, pad: int) -> tuple:
+        """The memoised words' ids as arrays (own row, context ids padded with ``pad``, has a
+        letter, is all capitals), new words added."""
+        import numpy as np
+
+        own, context, alpha, upper = self._id_arrays
+        lists = self._id_lists
+        done, total = len(own), len(lists[0])
+        if total > done:
+            new = np.full((total - done, 4, _CONTEXT_SIZE), pad, dtype=np.intp)
+            for k, slots in enumerate(lists[1][done:]):
+                for slot, ids in enumerate(slots):
+                    new[k, slot, :len(ids)] = ids
+            self._id_arrays = own, context, alpha, upper = (
+                np.concatenate([own, np.asarray(lists[0][done:], dtype=np.intp)]),
+                np.concatenate([context, new]),
+                np.concatenate([alpha, np.asarray(lists[2][done:], dtype=bool)]),
+                np.concatenate([upper, np.asarray(lists[3][done:], dtype=bool)]))
+        return own, context, alpha, upper
+
+    def _pair_ids(self, key: int, decoder: Decoder) -> int:
+        """The ids of the bigram before and after for the pair of word numbers ``key`` (first
+        << 32 | second), as ``before * (padding + 1) + after`` (``padding`` when not an attribute),
+        memoised."""
+        _, before, after = _STR
+        get, pad = decoder.ids.get, decoder.padding
+        pair = self._id_lower[key >> 32] + _STR[0] + self._id_lower[key & 0xFFFFFFFF]
+        found = self._id_pairs[key] = get(before + pair, pad) * (pad + 1) + get(after + pair, pad)
+        return found
 
     def __call__(self, tokens, index):
         if tokens is not self._tokens:
@@ -309,6 +384,10 @@ _FEATURE_RECORD = "<u4,<u4,<u4,<f8"
 _CHUNK = 4096
 #: Sentences :func:`tag_entities` decodes together (BBC: 224,752 tokens, 158 MB at the peak, new words included).
 _SENTENCES_AT_ONCE = 10_000
+#: Features a word lends a neighbour at most (see :meth:`Features.context`).
+_CONTEXT_SIZE = 5
+#: Word pairs whose bigram ids :meth:`Features.tagging_matrix` memoises before it starts again.
+_PAIRS_KEPT = 1_000_000
 
 
 class Decoder:
@@ -389,55 +468,60 @@ class Decoder:
                 rows += self.weights[padded[k]]
         self._table = np.concatenate([self._table, rows])
 
-    def decode(self, rows: list, flat: list, counts: list, lengths: Sequence[int]) -> list[list[str]]:
+    def decode(self, rows, attributes, lengths) -> list[list[str]]:
         """Tags for sentences of ``lengths`` tokens whose tokens are given as
-        :meth:`Features.tagging_ids` gives them."""
+        :meth:`Features.tagging_matrix` gives them: each token's row of own scores, and a matrix
+        whose k-th row is every token's k-th other attribute (:attr:`padding` where it has none)."""
         import numpy as np
 
         self._add_pending_rows()
+        rows = np.asarray(rows, dtype=np.intp)
         n = len(rows)
-        scores = self._table[np.asarray(rows, dtype=np.int64)] if n else np.zeros((0, len(self.labels)))
-        counts = np.asarray(counts, dtype=np.int64)
-        if n and counts.max() > 0:
-            padded = np.full((int(counts.max()), n), self.padding, dtype=np.intp)   # attribute k of each token
-            token = np.repeat(np.arange(n), counts)
-            padded[np.arange(len(flat)) - np.repeat(np.cumsum(counts) - counts, counts), token] = flat
-            weights = self.weights
-            for low in range(0, n, _CHUNK):      # a few thousand tokens at a time stay in the cache
-                part = scores[low:low + _CHUNK]
-                for k in range(int(counts[low:low + _CHUNK].max())):
-                    part += weights[padded[k, low:low + _CHUNK]]     # in order, as CRFsuite adds them
-        lengths = np.asarray(lengths, dtype=np.int64)
+        if not n:
+            return [[] for _ in lengths]
+        scores = self._table[rows]
+        columns = np.asarray(attributes, dtype=np.intp).reshape(-1, n)     # the k-th attribute of each token
+        columns = columns[(columns != self.padding).any(axis=1)]
+        weights, padding = self.weights, self.padding
+        for low in range(0, n, _CHUNK):      # a few thousand tokens at a time stay in the cache
+            part = scores[low:low + _CHUNK]
+            for column in columns[:, low:low + _CHUNK]:   # in order, as CRFsuite adds them
+                having = np.flatnonzero(column != padding)
+                if 2 * len(having) > len(column):
+                    part += weights[column]               # the padding row adds 0
+                elif len(having):
+                    part[having] += weights[column[having]]
+        lengths = np.asarray(lengths, dtype=np.intp)
         starts = np.cumsum(lengths) - lengths
-        tags: list = [None] * len(lengths)
+        best = np.zeros(n, dtype=np.intp)
         # sentences of similar lengths together, padded to the longest
         order = np.argsort(lengths, kind="stable")
-        groups = np.split(order, np.flatnonzero(np.diff((lengths[order] + 7) // 8)) + 1)
-        for group in groups:
-            if not len(group):
-                continue
-            for sentence, labels in zip(group.tolist(), self._viterbi(scores, starts[group], lengths[group])):
-                tags[sentence] = labels
-        return tags
+        for group in np.split(order, np.flatnonzero(np.diff((lengths[order] + 7) // 8)) + 1):
+            if len(group) and lengths[group].max() > 0:
+                labels = self._viterbi(scores, starts[group], lengths[group])
+                inside = np.arange(labels.shape[1])[None, :] < lengths[group][:, None]
+                best[(starts[group][:, None] + np.arange(labels.shape[1])[None, :])[inside]] = labels[inside]
+        names = self.labels[best].tolist()
+        return [names[start:start + length] for start, length in zip(starts.tolist(), lengths.tolist())]
 
-    def _viterbi(self, scores, starts, lengths) -> list[list[str]]:
+    def _viterbi(self, scores, starts, lengths):
+        """The best labels' ids of sentences (none empty) whose tokens' scores are at ``starts``:
+        one row per sentence, as long as the longest."""
         import numpy as np
 
         size, longest = len(lengths), int(lengths.max())
-        if longest == 0:
-            return [[] for _ in range(size)]
         positions = starts[:, None] + np.minimum(np.arange(longest)[None, :], np.maximum(lengths - 1, 0)[:, None])
         state = scores[positions]                                    # (sentences, tokens, labels)
-        transitions = self.transitions[None, :, :]
+        into = np.ascontiguousarray(self.transitions.T)[None, :, :]     # next label j, previous label i
         back = np.zeros((size, longest, len(self.labels)), dtype=np.int64)
         current = state[:, 0, :].copy()
         final = current.copy()
         everyone = np.arange(size)
         for t in range(1, longest):
-            total = current[:, :, None] + transitions                # previous label i, next label j
-            best = total.argmax(axis=1)                              # the first best i, as CRFsuite
+            total = current[:, None, :] + into                       # next label j, previous label i
+            best = total.argmax(axis=2)                              # the first best i, as CRFsuite
             back[:, t, :] = best
-            current = np.take_along_axis(total, best[:, None, :], axis=1)[:, 0, :] + state[:, t, :]
+            current = np.take_along_axis(total, best[:, :, None], axis=2)[:, :, 0] + state[:, t, :]
             ending = lengths - 1 == t
             final[ending] = current[ending]
         labels = np.zeros((size, longest), dtype=np.int64)
@@ -445,8 +529,7 @@ class Decoder:
         for t in range(longest - 1, -1, -1):
             following = back[everyone, t + 1, labels[:, t + 1]] if t + 1 < longest else last
             labels[:, t] = np.where(lengths - 1 == t, last, np.where(t < lengths - 1, following, 0))
-        names = self.labels
-        return [names[row[:length]].tolist() for row, length in zip(labels, lengths.tolist())]
+        return labels
 
 
 def new_tagger(gazetteer: dict[str, str] | None = None, training_options: dict | None = None):
@@ -573,12 +656,8 @@ def tag_entities(token_lists: Sequence[Sequence[str]], *, engine: str = "numpy")
         tagged = []
         for low in range(0, len(lists), _SENTENCES_AT_ONCE):     # memory stays bounded on a big corpus
             chunk = [tokens for tokens in lists[low:low + _SENTENCES_AT_ONCE] if tokens]
-            rows: list = []
-            flat: list = []
-            counts: list = []
-            for tokens in chunk:
-                features.tagging_ids(tokens, fast, rows, flat, counts)
-            tagged += fast.decode(rows, flat, counts, [len(tokens) for tokens in chunk])
+            if chunk:
+                tagged += fast.decode(*features.tagging_matrix(chunk, fast))
         decoded = iter(tagged)
         return [next(decoded) if tokens else [] for tokens in lists]
     tag = crf._tagger.tag

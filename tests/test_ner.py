@@ -144,9 +144,28 @@ class TestDecoder:
         decoder = ner.decoder(ner.tagger())
         ids = [decoder.ids["title"], decoder.ids["upper"]]
         row = decoder.own_row(ids)
-        decoder.decode([row], [], [0], [1])
+        decoder.decode([row], [[decoder.padding]], [1])
         expected = [0.0 + a + b for a, b in zip(decoder.weights[ids[0]], decoder.weights[ids[1]])]
         assert decoder._table[row].tolist() == expected
+
+    def test_attribute_matrix_holds_each_tokens_attributes_in_crfsuites_order(self):
+        """Own attributes (summed in their row), then the matrix's column of the token, without
+        padding: the attributes python-crfsuite is given, in its order."""
+        crf = ner.tagger()
+        decoder, features = ner.decoder(crf), crf._feature_func
+        lists = [s for s in self.SENTENCES if s] + [["Kyiv", "Kyiv"], ["the", "the", "the"]]
+        rows, matrix, lengths = features.tagging_matrix(lists, decoder)
+        assert lengths.tolist() == [len(s) for s in lists] and matrix.shape[1] == len(rows) == sum(lengths)
+        own_of = {row: key for key, row in decoder._row_of.items()}
+        names = {i: name for name, i in decoder.ids.items()}
+        tokens = [t for s in lists for t in s]
+        given = [[names[i] for i in own_of[row] + tuple(a for a in column if a != decoder.padding)]
+                 for row, column in zip(rows.tolist(), matrix.T.tolist())]
+        expected = [[item.decode() for item in items] for s in lists
+                    for items in features.tagging_items(s, ner.model_attributes(crf))]
+        assert given == expected and len(given) == len(tokens)
+        assert "BOS" in given[0] and "EOS" in given[len(lists[0]) - 1] and "caps_sentence" in given[
+            len(lists[0]) + 1]   # the first token of the sentence in capitals
 
     def test_a_model_that_is_not_crfsuites_is_refused(self):
         labels = ["O", "B-PER"]
@@ -173,4 +192,6 @@ def test_sentences_are_decoded_a_chunk_at_a_time(monkeypatch):
     lists = TestDecoder.SENTENCES * 3
     whole = ner.tag_entities(lists)
     monkeypatch.setattr(ner, "_SENTENCES_AT_ONCE", 4)
+    monkeypatch.setattr(ner, "_PAIRS_KEPT", 3)          # the memo of word pairs starts again, often
     assert ner.tag_entities(lists) == whole == ner.tag_entities(lists, engine="crfsuite")
+    assert len(ner.tagger()._feature_func._id_pairs) <= 3
