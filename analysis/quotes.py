@@ -197,12 +197,29 @@ class _Para:
     offset: int                # article offset of the paragraph's first character
     text: str
     sents: list[tuple[int, int, int]]        # (sent_id, local start, local end)
-    tokens: list[tuple[int, int, str]] = field(default_factory=list)
-    tok_starts: list[int] = field(default_factory=list)
-    tok_sent: list[int] = field(default_factory=list)
     quoted: list[tuple[int, int]] = field(default_factory=list)  # paired quote contents
     cues: list[_Cue] = field(default_factory=list)
     sent_starts: list[int] = field(default_factory=list)
+
+    # The tokens are made when first asked for: most paragraphs hold no cue and no quote.
+    @functools.cached_property
+    def tokens(self) -> list[tuple[int, int, str]]:
+        """``(start, end, text)`` of each token, paragraph-local."""
+        return [(*match.span(), match.group()) for match in _TOKEN_RE.finditer(self.text)]
+
+    @functools.cached_property
+    def tok_starts(self) -> list[int]:
+        return [t[0] for t in self.tokens]
+
+    @functools.cached_property
+    def tok_sent(self) -> list[int]:
+        """``sentence_of(start)`` of each token, in one walk: tokens and sentences both run in text order."""
+        tok_sent, sent, last, sent_starts = [], 0, len(self.sent_starts) - 1, self.sent_starts
+        for start in self.tok_starts:
+            while sent < last and sent_starts[sent + 1] <= start:
+                sent += 1
+            tok_sent.append(sent)
+        return tok_sent
 
     def sentence_of(self, position: int) -> int:
         """Index (in ``sents``) of the sentence that holds ``position``."""
@@ -246,16 +263,7 @@ def _paragraphs_from_groups(groups) -> list[_Para]:
             sents.append((int(sent_id), start - offset, end - offset))
             position = max(position, end)
         para = _Para(article_id, int(para_id), offset, "".join(pieces), sents)
-        para.sent_starts = sent_starts = [start for _, start, _ in sents]
-        para.tokens = [(*match.span(), match.group()) for match in _TOKEN_RE.finditer(para.text)]
-        para.tok_starts = [t[0] for t in para.tokens]
-        # para.sentence_of(start) of each token, in one walk: tokens and sentences both run in text order.
-        tok_sent, sent, last = [], 0, len(sent_starts) - 1
-        for start in para.tok_starts:
-            while sent < last and sent_starts[sent + 1] <= start:
-                sent += 1
-            tok_sent.append(sent)
-        para.tok_sent = tok_sent
+        para.sent_starts = [start for _, start, _ in sents]
         paras.append(para)
     paras.sort(key=lambda p: p.offset)
     return paras
