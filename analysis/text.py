@@ -512,11 +512,88 @@ def _word_token_spans(text: str) -> list[tuple[int, int]]:
     steps = _tokenizer_steps()
     if steps is None:
         return list(word_tokenizer().span_tokenize(text))
-    if text.isascii() and not _SEPARATORS_RE.search(text):
+    if _SEPARATORS_RE.search(text):
+        return _spans_with(steps, text)
+    if text.isascii():
         plain = _plain_tokenizer_steps()
         if plain is not None:
             steps = plain
-    return _spans_with(steps, text)
+    return _spans_by_chunk(steps, text)
+
+
+# Word by word. Each of the tokenizer's patterns matches within one run of non-space characters
+# (a chunk), or reaches at most the white-space character on either side of it, or anchors at the
+# start or end of the text; and what it puts in keeps the white space between chunks. So in a
+# sentence whose chunks are parted by single spaces, a chunk is tokenized alike wherever it stands,
+# given whether it starts or ends the sentence; the rest of the sentence stands in for an "x" on
+# either side. The same chunks come back again and again ("the", "said,", "Ukraine's"), so their
+# spans are memoised. The cases where that does not hold take the whole sentence at once: other
+# white space, a last chunk of closing marks only (the final period's pattern runs over such
+# chunks), a chunk ending with an apostrophe before one starting with one (two matches of "x' "
+# would share the space), a chunk whose quote tokens are not one for one with its quotes.
+_OTHER_SPACE_RE = re.compile(r"[^\S ]| {2}|' '")
+_CLOSING_MARKS = frozenset("])}>\"'\u00bb\u201d\u2019")
+_QUOTE_TOKENS = frozenset(('"', "``", "''"))
+_CHUNKS_KEPT = 100_000
+#: A chunk that is one token, whole.
+_WHOLE = ((0, -1),)
+#: Memoised chunk spans: for the tokenizer's steps on ``regex`` and on ``re``, four dicts: a chunk
+#: that is the whole sentence, the first chunk, a chunk inside, the last chunk.
+_chunk_spans: tuple = tuple(tuple({} for _ in range(4)) for _ in range(2))
+
+
+def _spans_by_chunk(steps: tuple, text: str) -> list[tuple[int, int]]:
+    """:func:`_spans_with`, chunk by chunk, memoised (see above)."""
+    if not text or text[0] == " " or text[-1] == " " or _OTHER_SPACE_RE.search(text):
+        return _spans_with(steps, text)
+    chunks = text.split(" ")
+    if _CLOSING_MARKS.issuperset(chunks[-1]):
+        return _spans_with(steps, text)
+    memos = _chunk_spans[steps is _plain_tokenizer_steps()]
+    if len(chunks) == 1:
+        places = [0]
+    else:
+        middle = memos[2].get
+        places = [1, *[middle(chunk, 2) for chunk in chunks[1:-1]], 3]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for chunk, place in zip(chunks, places):
+        end = start + len(chunk)
+        if place is _WHOLE:
+            spans.append((start, end))
+        else:
+            if place.__class__ is int:
+                memo = memos[place]
+                place = memo.get(chunk)
+                if place is None and chunk not in memo:
+                    if len(memo) >= _CHUNKS_KEPT:
+                        memo.clear()
+                    place = memo[chunk] = _chunk_spans_in_context(steps, chunk, start == 0, end == len(text))
+                if place is None:
+                    return _spans_with(steps, text)
+            if place is _WHOLE:
+                spans.append((start, end))
+            else:
+                spans += [(start + a, start + b) for a, b in place]
+        start = end + 1
+    return spans
+
+
+def _chunk_spans_in_context(steps: tuple, chunk: str, first: bool, last: bool) -> tuple | None:
+    """The spans of one chunk's tokens, relative to it, as it is tokenized in a sentence whose
+    chunks are parted by single spaces (see above); None when it must be tokenized with its sentence."""
+    text = ("" if first else "x ") + chunk + ("" if last else " x")
+    try:
+        raw = _raw_tokens(steps, text)
+        if (not first and raw[:1] != ["x"]) or (not last and raw[-1:] != ["x"]):
+            return None
+        inner = raw[(0 if first else 1):(len(raw) if last else len(raw) - 1)]
+        if sum(token in _QUOTE_TOKENS for token in inner) != len(_CONVERTED_QUOTES_RE.findall(chunk)):
+            return None
+        spans = tuple(_aligned(chunk, inner))
+    except (ValueError, StopIteration, RuntimeError):
+        return None
+    return _WHOLE if spans == ((0, len(chunk)),) else spans
 
 
 #: The ASCII characters that Python's ``re`` takes for white space and the ``regex`` module (whose
@@ -545,8 +622,17 @@ def _plain_tokenizer_steps() -> tuple | None:
 
 
 def _spans_with(steps: tuple, text: str) -> list[tuple[int, int]]:
+    return _aligned(text, _raw_tokens(steps, text))
+
+
+def _raw_tokens(steps: tuple, text: str) -> list[str]:
+    """The tokens of ``text`` as the steps leave them (quotes made ``` `` ``` and ``''``)."""
     before, after = steps
-    raw_tokens = _apply(after, " " + _apply(before, text) + " ").split()
+    return _apply(after, " " + _apply(before, text) + " ").split()
+
+
+def _aligned(text: str, raw_tokens: list[str]) -> list[tuple[int, int]]:
+    """The spans of ``raw_tokens`` in ``text``, as NLTK aligns them."""
     if '"' in text or "''" in text:
         matched = iter([m.group() for m in _CONVERTED_QUOTES_RE.finditer(text)])
         tokens = [next(matched) if tok in ('"', "``", "''") else tok for tok in raw_tokens]

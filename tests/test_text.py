@@ -267,6 +267,52 @@ def test_word_spans_equal_nltks_on_ascii_text(text):
     assert _word_token_spans(text) == expected
 
 
+# Property: word by word (memoised chunks), the spans are still NLTK's, on any text.
+_any_piece = st.one_of(
+    _ascii_piece,
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=4),
+    st.sampled_from(["\u201c", "\u201d", "\u2018", "\u2019", "\u00ab", "\u00bb", "\u201e", "\u2014", "\u2013",
+                     "\u00a0", "\u2009", "\u0130", "\u017f", "\u212a", "Kyiv\u2019s", "\u201cNo.\u201d", " ",
+                     " ' ", "' '", ". \u201d", ' ." ', " ) ]", "x. ''", "  ", "end.", "said,", "U.S. "]))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_any_piece, min_size=1, max_size=30).map("".join))
+def test_word_spans_by_chunk_equal_nltks(text):
+    from analysis.text import _word_token_spans, word_tokenizer
+
+    try:
+        expected = list(word_tokenizer().span_tokenize(text))
+    except ValueError:
+        with pytest.raises(ValueError):
+            _word_token_spans(text)
+        return
+    assert _word_token_spans(text) == expected
+    assert _word_token_spans(text) == expected          # again, from the memo
+
+
+@pytest.mark.parametrize("text", [
+    'He said . "',                       # a last chunk of closing marks: the final period's pattern
+    "He left. \u201d )",
+    "rock n' 'roll' x",                  # an apostrophe ending one chunk and starting the next
+    "It's ''quoted'' and \"quoted\" ``here``",
+    "``` three backticks'' \"x",         # quote tokens not one for one with the quotes
+    "Kyiv\u2019s  mayor\tsaid: no",      # other white space
+    '"Yes," he said. "No."',
+    "Tokens: can't, cannot, gonna, 'tis.",
+])
+def test_word_spans_by_chunk_where_the_sentence_is_taken_whole(text):
+    from analysis.text import _word_token_spans, word_tokenizer
+
+    try:
+        expected = list(word_tokenizer().span_tokenize(text))
+    except ValueError:
+        with pytest.raises(ValueError):
+            _word_token_spans(text)
+        return
+    assert _word_token_spans(text) == expected and _word_token_spans(text) == expected
+
+
 @pytest.mark.parametrize("text", ["it's\x1cgood", "end.\x1c", "He left.\x1f", "It's 5 p.m. now.", 'I said "no."'])
 def test_word_spans_where_re_and_regex_read_white_space_otherwise(text):
     """Python's ``re`` takes the ASCII separators \\x1c-\\x1f for white space, NLTK's ``regex``
