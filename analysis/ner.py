@@ -271,10 +271,11 @@ class Features:
         if decoder is not self._ids_for:
             self._id_words: dict[str, int] = {}
             self._id_pairs: dict[int, int] = {}
-            self._id_lists: tuple[list, list, list, list] = ([], [], [], [])   # own row, context, alpha, upper
+            # own row, context, has a letter, all capitals, may start a bigram, may end one
+            self._id_lists: tuple[list, ...] = ([], [], [], [], [], [])
             self._id_lower: list[str] = []
             self._id_arrays = (np.zeros(0, np.intp), np.zeros((0, 4, _CONTEXT_SIZE), np.intp),
-                               np.zeros(0, bool), np.zeros(0, bool))
+                               *(np.zeros(0, bool) for _ in range(4)))
             self._ids_for = decoder
         pad = decoder.padding
         tokens = [token for sentence in sentences for token in sentence]
@@ -286,7 +287,7 @@ class Features:
             for k, word in enumerate(words):
                 if word is None:
                     words[k] = self._word_id(tokens[k], decoder)
-        own, context, alpha, upper = self._word_arrays(pad)
+        own, context, alpha, upper, starts_pair, ends_pair = self._word_arrays(pad)
         index = np.asarray(words, dtype=np.int64)
 
         sentence_of = np.repeat(np.arange(len(lengths)), lengths)
@@ -309,15 +310,18 @@ class Features:
             rows = slice(3 + slot * _CONTEXT_SIZE, 3 + (slot + 1) * _CONTEXT_SIZE)
             matrix[rows, lends] = context[index[np.flatnonzero(lends) + shift], slot].T
         if n > 1:
-            # the bigram ids of tokens g and g + 1, memoised by the pair of word numbers
+            # the bigram ids of tokens g and g + 1, looked up (memoised by the pair of word numbers)
+            # only where the first word starts a bigram of the model and the second ends one
             pairs, pair_get = self._id_pairs, self._id_pairs.get
-            keys = ((index[:-1] << 32) | index[1:]).tolist()
+            maybe = np.flatnonzero(starts_pair[index[:-1]] & ends_pair[index[1:]])
+            keys = ((index[maybe] << 32) | index[maybe + 1]).tolist()
             found = [pair_get(key) for key in keys]
             if None in found:
                 for k, value in enumerate(found):
                     if value is None:
                         found[k] = self._pair_ids(keys[k], decoder)
-            before, after = np.divmod(np.asarray(found, dtype=np.int64), pad + 1)
+            before, after = np.full(n - 1, pad, dtype=np.int64), np.full(n - 1, pad, dtype=np.int64)
+            before[maybe], after[maybe] = np.divmod(np.asarray(found, dtype=np.int64), pad + 1)
             matrix[-2, 1:] = np.where(position[1:] > 0, before, pad)
             matrix[-1, :-1] = np.where(position[:-1] < last[:-1], after, pad)
             if len(pairs) > _PAIRS_KEPT:
@@ -330,35 +334,38 @@ class Features:
         if found is not None:
             return found
         ids = decoder.ids
-        own, contexts, alpha, upper = self._id_lists
+        own, contexts, alpha, upper, starts_pair, ends_pair = self._id_lists
         own.append(decoder.own_row([ids[f] for f in self.word(word) if f in ids]))
         lent = self.context(word)
         contexts.append([[ids[f] for f in (prefix + g for g in lent) if f in ids] for prefix in _NEIGHBOUR_PREFIXES])
         alpha.append(any(ch.isalpha() for ch in word))
         upper.append(word.isupper())
-        self._id_lower.append(word.lower())
+        lower = word.lower()
+        firsts, seconds = decoder.bigram_words
+        starts_pair.append(lower in firsts)
+        ends_pair.append(lower in seconds)
+        self._id_lower.append(lower)
         found = self._id_words[word] = len(own) - 1
         return found
 
     def _word_arrays(self, pad: int) -> tuple:
         """The memoised words' ids as arrays (own row, context ids padded with ``pad``, has a
-        letter, is all capitals), new words added."""
+        letter, is all capitals, may start a bigram of the model, may end one), new words added."""
         import numpy as np
 
-        own, context, alpha, upper = self._id_arrays
-        lists = self._id_lists
+        arrays, lists = self._id_arrays, self._id_lists
+        own, context = arrays[:2]
         done, total = len(own), len(lists[0])
         if total > done:
             new = np.full((total - done, 4, _CONTEXT_SIZE), pad, dtype=np.intp)
             for k, slots in enumerate(lists[1][done:]):
                 for slot, ids in enumerate(slots):
                     new[k, slot, :len(ids)] = ids
-            self._id_arrays = own, context, alpha, upper = (
-                np.concatenate([own, np.asarray(lists[0][done:], dtype=np.intp)]),
-                np.concatenate([context, new]),
-                np.concatenate([alpha, np.asarray(lists[2][done:], dtype=bool)]),
-                np.concatenate([upper, np.asarray(lists[3][done:], dtype=bool)]))
-        return own, context, alpha, upper
+            self._id_arrays = (np.concatenate([own, np.asarray(lists[0][done:], dtype=np.intp)]),
+                               np.concatenate([context, new]),
+                               *(np.concatenate([flags, np.asarray(values[done:], dtype=bool)])
+                                 for flags, values in zip(arrays[2:], lists[2:])))
+        return self._id_arrays
 
     def _pair_ids(self, key: int, decoder: Decoder) -> int:
         """The ids of the bigram before and after for the pair of word numbers ``key`` (first
@@ -438,6 +445,16 @@ class Decoder:
         self.ids = {name: i for i, name in enumerate(attributes)}
         self.padding = n_attrs
         self.flags = tuple(self.ids.get(flag) for flag in ("caps_sentence", "BOS", "EOS"))
+        # Every way a bigram attribute ("bi-=first|second") splits at a "|": a word pair can be a
+        # bigram of the model only if its first word is among the firsts and its second among the seconds.
+        firsts, seconds = set(), set()
+        for name in attributes:
+            if name.startswith(_STR[1:]):
+                pair = name[len(_STR[1]):]
+                for at in (i for i, ch in enumerate(pair) if ch == _STR[0]):
+                    firsts.add(pair[:at])
+                    seconds.add(pair[at + 1:])
+        self.bigram_words = (frozenset(firsts), frozenset(seconds))
         self._row_of: dict[tuple, int] = {(): 0}     # own attributes -> their row of scores
         self._table = np.zeros((1, n_labels))         # row 0: no own attribute
         self._pending: list[tuple] = []

@@ -582,6 +582,8 @@ def _spans_by_chunk(steps: tuple, text: str) -> list[tuple[int, int]]:
 def _chunk_spans_in_context(steps: tuple, chunk: str, first: bool, last: bool) -> tuple | None:
     """The spans of one chunk's tokens, relative to it, as it is tokenized in a sentence whose
     chunks are parted by single spaces (see above); None when it must be tokenized with its sentence."""
+    if chunk.isascii() and chunk.isalnum() and not any(word in chunk.lower() for word in _split_words()):
+        return _WHOLE       # ASCII letters and digits only: no pattern touches them but the contractions'
     text = ("" if first else "x ") + chunk + ("" if last else " x")
     try:
         raw = _raw_tokens(steps, text)
@@ -594,6 +596,14 @@ def _chunk_spans_in_context(steps: tuple, chunk: str, first: bool, last: bool) -
     except (ValueError, StopIteration, RuntimeError):
         return None
     return _WHOLE if spans == ((0, len(chunk)),) else spans
+
+
+@functools.lru_cache(maxsize=1)
+def _split_words() -> tuple[str, ...]:
+    """The words of letters only that the tokenizer splits ("cannot", "gonna"): the strings the
+    contraction steps need (:data:`_TOKENIZER_STEPS`), lower case."""
+    return tuple(need.lower() for group in ("CONTRACTIONS2", "CONTRACTIONS3") for *_, needs in _TOKENIZER_STEPS[group]
+                 for need in needs)
 
 
 #: The ASCII characters that Python's ``re`` takes for white space and the ``regex`` module (whose

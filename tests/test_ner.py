@@ -119,6 +119,7 @@ class TestDecoder:
         ("Ukrainian President Volodymyr Zelenskiy said on Monday that talks with Russia in Belarus had "
          "produced no result , while the European Union and the United States tightened sanctions on "
          "the Central Bank of Russia and Gazprom , Rosneft and Sberbank .").split(),
+        ["the", "|", "European", "Union|the", "European|", "Union", "|the", "European", "Commission"],  # "|" in words
     ]
 
     def test_same_tags_as_crfsuite(self):
