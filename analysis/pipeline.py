@@ -352,8 +352,26 @@ def _batches(todo: pd.DataFrame, workers: int, batch_size: int | None) -> list[p
     batches = []
     for round_number in range(int(rounds.max()) + 1 if len(rounds) else 0):
         part = todo[rounds.to_numpy() == round_number]
-        batches.extend(part.iloc[i:i + size] for i in range(0, len(part), size))
+        start = 0
+        for length in _batch_lengths(len(part), workers, size, shrink=batch_size is None):
+            batches.append(part.iloc[start:start + length])
+            start += length
     return batches
+
+
+def _batch_lengths(total: int, workers: int, size: int, *, shrink: bool) -> list[int]:
+    """Batches of ``size`` articles; with ``shrink``, the last ones smaller and smaller (down to
+    16), so that the workers finish at about the same time."""
+    lengths, remaining = [], total
+    while remaining > 0:
+        length = size
+        if shrink and remaining <= 2 * workers * size:
+            length = max(16, min(size, math.ceil(remaining / (2 * workers))))
+            if remaining - length < 16:
+                length = remaining          # no crumb of a batch at the end
+        lengths.append(min(length, remaining))
+        remaining -= lengths[-1]
+    return lengths
 
 
 def _keyed(batch: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -531,8 +549,8 @@ def _assemble(keys: list[str], found: dict[str, str], computed: dict[str, pd.Dat
     parts = list(dict.fromkeys(found[k] for k in keys if k in found))
     # The common case of a re-run: the articles are exactly one cached part's, in its order.
     if not computed and len(parts) == 1 and store.part_keys(parts[0]) == keys:
-        return {name: _article_order(name, store.read(parts[0], name).drop(columns=[_KEY]))
-                for name in names}
+        tables = _read_all(store, parts[0], names)
+        return {name: _article_order(name, tables[name].drop(columns=[_KEY])) for name in names}
     # Everything newly computed, each article once: its rows are usually in article order already.
     position = pd.Index(keys) if not parts and computed and len(set(keys)) == len(keys) else None
     order = pd.DataFrame({_KEY: keys, "_position": range(len(keys))})
@@ -551,6 +569,16 @@ def _assemble(keys: list[str], found: dict[str, str], computed: dict[str, pd.Dat
         table = table.sort_values("_position", kind="stable").drop(columns=[_KEY, "_position"])
         frames[name] = _article_order(name, table.reset_index(drop=True))
     return frames
+
+
+def _read_all(store: _Store, part_id: str, names: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """A part's tables, read two at a time (Parquet decoding lets other threads run)."""
+    if len(names) == 1:
+        return {names[0]: store.read(part_id, names[0])}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(names, pool.map(lambda name: store.read(part_id, name), names)))
 
 
 def _article_order(name: str, table: pd.DataFrame) -> pd.DataFrame:

@@ -189,3 +189,21 @@ def test_cache_summary_and_pruning(tmp_path, capsys):
     assert pipeline_version() in capsys.readouterr().out
     assert main(["cache", "--dir", str(tmp_path), "--clear"]) == 0
     assert "the cache is empty" in capsys.readouterr().out and not any(tmp_path.iterdir())
+
+
+def test_batches_shrink_towards_the_end_and_keep_every_article_once():
+    from analysis.pipeline import _batch_lengths, _batches
+
+    lengths = _batch_lengths(2127, 2, 133, shrink=True)
+    assert sum(lengths) == 2127 and lengths[:13] == [133] * 13
+    assert all(a >= b for a, b in zip(lengths[12:-1], lengths[13:-1])) and min(lengths) >= 16
+    assert lengths[-1] < 40 and _batch_lengths(2127, 2, 133, shrink=False) == [133] * 15 + [132]
+    assert _batch_lengths(20, 2, 16, shrink=True) == [20] and _batch_lengths(0, 2, 16, shrink=True) == []
+    # an id met again with other metadata goes to a later batch; input order otherwise
+    arts = pd.DataFrame({"article_id": [f"a{i % 90}" for i in range(100)], "text": ["x"] * 100,
+                         "_key": [f"k{i}" for i in range(100)]})
+    batches = _batches(arts, 2, None)
+    assert [len(b) for b in batches] == [16, 16, 16, 16, 26, 10]       # round 2: the ids met again
+    assert all(b["article_id"].is_unique for b in batches)
+    assert sorted(k for b in batches for k in b["_key"]) == sorted(arts["_key"])
+    assert list(batches[-1]["_key"]) == [f"k{i}" for i in range(90, 100)]
