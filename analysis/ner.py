@@ -122,8 +122,11 @@ class Features:
     def word(self, word: str) -> tuple[str, ...]:
         """Features of a word on its own."""
         cached = self._words.get(word)
-        if cached is not None:
-            return cached
+        if cached is None:
+            cached = self._words[word] = self._word_features(word)
+        return cached
+
+    def _word_features(self, word: str) -> tuple[str, ...]:
         lower = word.lower()
         shape = word.translate(_SHAPE_TABLE)
         feats = [
@@ -147,14 +150,16 @@ class Features:
         kind = self.gazetteer.get(lower)
         if kind:
             feats.append("gaz=" + kind)
-        result = self._words[word] = tuple(feats)
-        return result
+        return tuple(feats)
 
     def context(self, word: str) -> tuple[str, ...]:
         """The smaller set of features a word lends to its neighbours."""
         cached = self._context.get(word)
-        if cached is not None:
-            return cached
+        if cached is None:
+            cached = self._context[word] = self._context_features(word)
+        return cached
+
+    def _context_features(self, word: str) -> tuple[str, ...]:
         lower = word.lower()
         feats = ["l=" + lower, "ss=" + _squeezed(word.translate(_SHAPE_TABLE)), "s3=" + lower[-3:]]
         if word[:1].isupper():
@@ -162,8 +167,7 @@ class Features:
         kind = self.gazetteer.get(lower)
         if kind:
             feats.append("gaz=" + kind)
-        result = self._context[word] = tuple(feats)
-        return result
+        return tuple(feats)
 
     def _word_parts(self, word: str) -> tuple:
         """Everything a sentence needs of one word: its own features; the features it lends the
@@ -335,9 +339,10 @@ class Features:
             return found
         ids = decoder.ids
         own, contexts, alpha, upper, starts_pair, ends_pair = self._id_lists
-        own.append(decoder.own_row([ids[f] for f in self.word(word) if f in ids]))
-        lent = self.context(word)
-        contexts.append([[ids[f] for f in (prefix + g for g in lent) if f in ids] for prefix in _NEIGHBOUR_PREFIXES])
+        own.append(decoder.own_row([ids[f] for f in self._word_features(word) if f in ids]))
+        lent = [ids_by_prefix for ids_by_prefix in map(decoder.lent.get, self._context_features(word))
+                if ids_by_prefix is not None]
+        contexts.append([[i for i in (by_prefix[slot] for by_prefix in lent) if i is not None] for slot in range(4)])
         alpha.append(any(ch.isalpha() for ch in word))
         upper.append(word.isupper())
         lower = word.lower()
@@ -445,6 +450,12 @@ class Decoder:
         self.ids = {name: i for i, name in enumerate(attributes)}
         self.padding = n_attrs
         self.flags = tuple(self.ids.get(flag) for flag in ("caps_sentence", "BOS", "EOS"))
+        # A feature a word lends its neighbours -> its ids with each prefix (None: not an attribute)
+        lent: dict[str, list] = {}
+        for name, i in self.ids.items():
+            if name[:3] in _NEIGHBOUR_PREFIXES:
+                lent.setdefault(name[3:], [None] * 4)[_NEIGHBOUR_PREFIXES.index(name[:3])] = i
+        self.lent = {feature: tuple(by_prefix) for feature, by_prefix in lent.items()}
         # Every way a bigram attribute ("bi-=first|second") splits at a "|": a word pair can be a
         # bigram of the model only if its first word is among the firsts and its second among the seconds.
         firsts, seconds = set(), set()
