@@ -240,6 +240,14 @@ def sentence_tokenizer():
             cache = self.__dict__.setdefault("_news_analysis_breaks", {})
             found = cache.get(text)
             if found is None:
+                plain = _PLAIN_BREAK_RE.fullmatch(text)
+                if plain and plain.group(1).lower() not in self._params.abbrev_types \
+                        and not self._params.collocations:
+                    # "said. The": a word of two or more letters that is not an abbreviation, its
+                    # period and a next token. Punkt's first pass marks the word a sentence break
+                    # (not an initial, a number or an ellipsis), and nothing in its second pass can
+                    # take that back without collocations; so the answer is yes.
+                    return True
                 if len(cache) >= 1 << 16:
                     cache.clear()
                 found = cache[text] = super().text_contains_sentbreak(text)
@@ -248,6 +256,10 @@ def sentence_tokenizer():
     params = PunktParameters()
     params.abbrev_types = set(abbreviations())
     return NewsPunkt(params)
+
+
+#: A candidate break whose answer is known without Punkt's passes (see ``sentence_tokenizer``).
+_PLAIN_BREAK_RE = re.compile(r"([A-Za-z]{2,})\.\s+\S+")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

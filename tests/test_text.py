@@ -244,6 +244,31 @@ def test_sentences_glued_without_a_space_are_split(text, expected):
     assert [text[a:b] for a, b in sentence_spans(text)] == expected
 
 
+# Property: the sentence splitter answers every candidate break as Punkt does with the same parameters.
+_sentence_piece = st.one_of(
+    st.sampled_from(["said", "Said", "SAID", "Mr", "mr", "Gen", "U.S", "J", "5", "2022", "e.g", "etc", "No", "St",
+                     "vs", "Kyiv", "x", "ab", "Ukraine's", "(so", "well-known", "jan", ".", ". ", "? ", "! ", "...",
+                     '." ', ".) ", ", ", "  ", "\n", "\t", " The", " the", " 5", " (", ' "We', " I", " A.", " '",
+                     " -", " ;", " Mr."]),
+    st.text(alphabet="aZ.? \"'", min_size=1, max_size=3))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_sentence_piece, min_size=1, max_size=25).map("".join))
+def test_sentence_breaks_are_punkts(text):
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    from analysis.text import abbreviations, sentence_tokenizer
+
+    params = PunktParameters()
+    params.abbrev_types = set(abbreviations())
+    stock = PunktSentenceTokenizer(params)
+    ours = sentence_tokenizer()
+    assert list(ours.span_tokenize(text)) == list(stock.span_tokenize(text))
+    for _, context in stock._match_potential_end_contexts(text):
+        assert ours.text_contains_sentbreak(context) == stock.text_contains_sentbreak(context), context
+
+
 # Property: the tokenizer's steps run by Python's ``re`` (on ASCII text) give NLTK's own spans.
 _ascii_piece = st.one_of(
     st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=6),
