@@ -598,8 +598,16 @@ def _spans_by_chunk(steps: tuple, text: str) -> list[tuple[int, int]]:
 def _chunk_spans_in_context(steps: tuple, chunk: str, first: bool, last: bool) -> tuple | None:
     """The spans of one chunk's tokens, relative to it, as it is tokenized in a sentence whose
     chunks are parted by single spaces (see above); None when it must be tokenized with its sentence."""
-    if chunk.isascii() and chunk.isalnum() and not any(word in chunk.lower() for word in _split_words()):
-        return _WHOLE       # ASCII letters and digits only: no pattern touches them but the contractions'
+    simple = _SIMPLE_CHUNK_RE.fullmatch(chunk)
+    if simple and not _split_words_re().search(simple.group(1).lower()):
+        # ASCII words and numbers (maybe hyphenated): no pattern touches them but the contractions'.
+        # After them, a comma is split off (a space or the end follows it), and so are 's (a space
+        # follows, the padding's at the end) and the period that ends the text.
+        mark, n = simple.group(2), len(chunk)
+        if not mark or (mark == "." and not last):
+            return _WHOLE
+        cut = n - len(mark)
+        return ((0, cut), (cut, n))
     text = ("" if first else "x ") + chunk + ("" if last else " x")
     try:
         raw = _raw_tokens(steps, text)
@@ -614,12 +622,17 @@ def _chunk_spans_in_context(steps: tuple, chunk: str, first: bool, last: bool) -
     return _WHOLE if spans == ((0, len(chunk)),) else spans
 
 
+#: A chunk of ASCII letters and digits, maybe hyphenated, maybe with a comma, a period or 's after.
+_SIMPLE_CHUNK_RE = re.compile(r"([A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)(,|\.|'[sS])?")
+
+
 @functools.lru_cache(maxsize=1)
-def _split_words() -> tuple[str, ...]:
-    """The words of letters only that the tokenizer splits ("cannot", "gonna"): the strings the
-    contraction steps need (:data:`_TOKENIZER_STEPS`), lower case."""
-    return tuple(need.lower() for group in ("CONTRACTIONS2", "CONTRACTIONS3") for *_, needs in _TOKENIZER_STEPS[group]
-                 for need in needs)
+def _split_words_re() -> re.Pattern:
+    """Finds, in lower-case text, the strings the contraction steps need (:data:`_TOKENIZER_STEPS`;
+    "cannot", "gonna"...): a simple chunk holding none of them is left whole by those steps."""
+    needs = {need.lower() for group in ("CONTRACTIONS2", "CONTRACTIONS3") for *_, needs in _TOKENIZER_STEPS[group]
+             for need in needs}
+    return re.compile("|".join(re.escape(need) for need in sorted(needs)))
 
 
 #: The ASCII characters that Python's ``re`` takes for white space and the ``regex`` module (whose

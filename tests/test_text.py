@@ -325,6 +325,8 @@ def test_word_spans_by_chunk_equal_nltks(text):
     "Kyiv\u2019s  mayor\tsaid: no",      # other white space
     '"Yes," he said. "No."',
     "Tokens: can't, cannot, gonna, 'tis.",
+    "Kyiv, Kharkiv's well-known mayor, aged 52, said No. 10 was Ukraine's.",   # simple chunks
+    "cannot-do, gonna's MORE'N well-cannot, 5, 1,000. U.S. end.",
 ])
 def test_word_spans_by_chunk_where_the_sentence_is_taken_whole(text):
     from analysis.text import _word_token_spans, word_tokenizer
