@@ -405,8 +405,8 @@ def dates(
     starts = sents["start"] if "start" in sents.columns else pd.Series(0, index=sents.index)
     rows = []
     days: dict = {}   # publication timestamp -> its day (sentences of an article share one)
-    for article_id, sent_id, text, offset, pub in zip(sents["article_id"], sent_ids, sents["text"],
-                                                      starts, publications):
+    for article_id, sent_id, text, offset, pub in zip(sents["article_id"].tolist(), sent_ids.tolist(),
+                                                      sents["text"].tolist(), starts.tolist(), publications):
         if not isinstance(text, str):
             continue
         try:

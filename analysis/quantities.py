@@ -313,8 +313,8 @@ def quantities(sents: pd.DataFrame, *, roles: Sequence[str] | None = ("body",)) 
     """
     rows = []
     selected = select_roles(sents, roles)
-    for article_id, sent_id, text, offset in zip(selected["article_id"], selected["sent_id"], selected["text"],
-                                                 selected["start"]):
+    for article_id, sent_id, text, offset in zip(*(selected[column].tolist()
+                                                   for column in ("article_id", "sent_id", "text", "start"))):
         for found in parse_quantities(text):
             found["start"] += offset
             found["end"] += offset

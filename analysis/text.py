@@ -176,8 +176,8 @@ def paragraphs(arts: pd.DataFrame, *, progress: bool | None = None) -> pd.DataFr
     titles = arts["title"] if "title" in arts else pd.Series([None] * len(arts), index=arts.index)
     rows: list[tuple] = []
     show = config.progress_enabled(progress)
-    for article_id, text, title in tqdm(zip(arts["article_id"], arts["text"], titles), total=len(arts),
-                                        desc="Paragraphs", unit="article", disable=not show):
+    for article_id, text, title in tqdm(zip(arts["article_id"].tolist(), arts["text"].tolist(), titles.tolist()),
+                                        total=len(arts), desc="Paragraphs", unit="article", disable=not show):
         rows.extend(_article_paragraphs(article_id, text, title))
     frame = pd.DataFrame(rows, columns=PARAGRAPH_COLUMNS)
     return _typed(frame, ("para_id", "start", "end"))
