@@ -280,16 +280,25 @@ _ascii_piece = st.one_of(
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_ascii_piece, min_size=1, max_size=30).map("".join))
 def test_word_spans_equal_nltks_on_ascii_text(text):
-    from analysis.text import _plain_tokenizer_steps, _word_token_spans, word_tokenizer
+    from analysis.text import _plain_tokenizer_steps
 
     assert _plain_tokenizer_steps() is not None
+    assert_nltk_spans(text)
+
+
+def assert_nltk_spans(text: str, repeats: int = 1) -> None:
+    """The word spans of ``text`` are NLTK's (or both raise ValueError), ``repeats`` times over
+    (the second time from the memoised chunks)."""
+    from analysis.text import _word_token_spans, word_tokenizer
+
     try:
         expected = list(word_tokenizer().span_tokenize(text))
     except ValueError:
         with pytest.raises(ValueError):
             _word_token_spans(text)
         return
-    assert _word_token_spans(text) == expected
+    for _ in range(repeats):
+        assert _word_token_spans(text) == expected
 
 
 # Property: word by word (memoised chunks), the spans are still NLTK's, on any text.
@@ -304,16 +313,7 @@ _any_piece = st.one_of(
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_any_piece, min_size=1, max_size=30).map("".join))
 def test_word_spans_by_chunk_equal_nltks(text):
-    from analysis.text import _word_token_spans, word_tokenizer
-
-    try:
-        expected = list(word_tokenizer().span_tokenize(text))
-    except ValueError:
-        with pytest.raises(ValueError):
-            _word_token_spans(text)
-        return
-    assert _word_token_spans(text) == expected
-    assert _word_token_spans(text) == expected          # again, from the memo
+    assert_nltk_spans(text, repeats=2)
 
 
 @pytest.mark.parametrize("text", [
@@ -329,15 +329,7 @@ def test_word_spans_by_chunk_equal_nltks(text):
     "cannot-do, gonna's MORE'N well-cannot, 5, 1,000. U.S. end.",
 ])
 def test_word_spans_by_chunk_where_the_sentence_is_taken_whole(text):
-    from analysis.text import _word_token_spans, word_tokenizer
-
-    try:
-        expected = list(word_tokenizer().span_tokenize(text))
-    except ValueError:
-        with pytest.raises(ValueError):
-            _word_token_spans(text)
-        return
-    assert _word_token_spans(text) == expected and _word_token_spans(text) == expected
+    assert_nltk_spans(text, repeats=2)
 
 
 @pytest.mark.parametrize("text", ["it's\x1cgood", "end.\x1c", "He left.\x1f", "It's 5 p.m. now.", 'I said "no."'])
