@@ -343,12 +343,10 @@ def article_term_counts(
         ids += [article_id] * len(counts)
         terms_ += counts.keys()
         values += counts.values()
-    frame = pd.DataFrame({"article_id": pd.Series(ids, dtype=object),
-                          "term": pd.Series(terms_, dtype=object),
-                          "count": pd.Series(values, dtype="int64")})
-    frame.insert(2, "n", (frame["term"].str.count(" ") + 1).astype("int64") if len(frame)
-                 else pd.Series(dtype="int64"))
-    return frame
+    return pd.DataFrame({"article_id": pd.Series(ids, dtype=object),
+                         "term": pd.Series(terms_, dtype=object),
+                         "n": pd.Series([term.count(" ") + 1 for term in terms_], dtype="int64"),
+                         "count": pd.Series(values, dtype="int64")})
 
 
 # --------------------------------------------------------------------------------------------
