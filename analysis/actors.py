@@ -344,7 +344,7 @@ def _mentions(sents, gazetteer, roles, tagger, progress) -> pd.DataFrame:
             found.append((start, end, None, "tagger", kind))
             taken.append((start, end))
         # A surname of someone named earlier in the article, which the tagger missed.
-        for word, start, end, _ in words:
+        for word, start, end, _ in words if seen_people else ():
             actor_id = seen_people.get(_key(word)) if word[:1].isupper() else None
             if actor_id and not any(s < end and start < e for s, e in taken):
                 found.append((start, end, actor_id, "surname", None))

@@ -22,6 +22,7 @@ import hashlib
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -677,6 +678,16 @@ def tag_entities(token_lists: Sequence[Sequence[str]], *, engine: str = "numpy")
     if not lists:
         return []
     crf = tagger()
+    with _TAGGING:
+        return _tag(crf, lists, engine)
+
+
+#: The tagger's memos and the decoder's table of rows grow as it tags; one thread at a time tags
+#: (a Dask worker may run batches in threads).
+_TAGGING = threading.Lock()
+
+
+def _tag(crf, lists: list[list[str]], engine: str) -> list[list[str]]:
     features = crf._feature_func
     known = model_attributes(crf)
     fast = decoder(crf) if engine == "numpy" else None

@@ -196,3 +196,24 @@ def test_sentences_are_decoded_a_chunk_at_a_time(monkeypatch):
     monkeypatch.setattr(ner, "_PAIRS_KEPT", 3)          # the memo of word pairs starts again, often
     assert ner.tag_entities(lists) == whole == ner.tag_entities(lists, engine="crfsuite")
     assert len(ner.tagger()._feature_func._id_pairs) <= 3
+
+
+def test_tagging_from_several_threads_gives_the_same_tags():
+    """The word memos and the decoder's rows grow while tagging: threads tagging at once (a Dask
+    worker with threads) must not mix them up."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from analysis import load_articles, sentences
+    from analysis.text import token_spans
+
+    from conftest import FIXTURES, SEEDS
+
+    texts = sentences(load_articles([SEEDS, FIXTURES / "hostile", FIXTURES / "formats"]))["text"].tolist()
+    lists = [[text[s:e] for s, e in token_spans(text)] for text in texts] + TestDecoder.SENTENCES
+    parts = [lists[k::4] for k in range(4)]
+    ner.tagger.cache_clear()
+    alone = [ner.tag_entities(part, engine="crfsuite") for part in parts]
+    ner.tagger.cache_clear()                                 # fresh memos, filled by four threads at once
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(ner.tag_entities, parts * 3))
+    assert together == alone * 3
