@@ -575,22 +575,19 @@ def _spans_by_chunk(steps: tuple, text: str) -> list[tuple[int, int]]:
     start = 0
     for chunk, place in zip(chunks, places):
         end = start + len(chunk)
+        if place.__class__ is int:        # not memoised yet (or a first or last chunk): look it up
+            memo = memos[place]
+            place = memo.get(chunk)
+            if place is None and chunk not in memo:
+                if len(memo) >= _CHUNKS_KEPT:
+                    memo.clear()
+                place = memo[chunk] = _chunk_spans_in_context(steps, chunk, start == 0, end == len(text))
+            if place is None:
+                return _spans_with(steps, text)
         if place is _WHOLE:
             spans.append((start, end))
         else:
-            if place.__class__ is int:
-                memo = memos[place]
-                place = memo.get(chunk)
-                if place is None and chunk not in memo:
-                    if len(memo) >= _CHUNKS_KEPT:
-                        memo.clear()
-                    place = memo[chunk] = _chunk_spans_in_context(steps, chunk, start == 0, end == len(text))
-                if place is None:
-                    return _spans_with(steps, text)
-            if place is _WHOLE:
-                spans.append((start, end))
-            else:
-                spans += [(start + a, start + b) for a, b in place]
+            spans += [(start + a, start + b) for a, b in place]
         start = end + 1
     return spans
 
