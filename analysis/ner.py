@@ -377,9 +377,9 @@ class Features:
         """The ids of the bigram before and after for the pair of word numbers ``key`` (first
         << 32 | second), as ``before * (padding + 1) + after`` (``padding`` when not an attribute),
         memoised."""
-        _, before, after = _STR
+        separator, before, after = _STR
         get, pad = decoder.ids.get, decoder.padding
-        pair = self._id_lower[key >> 32] + _STR[0] + self._id_lower[key & 0xFFFFFFFF]
+        pair = self._id_lower[key >> 32] + separator + self._id_lower[key & 0xFFFFFFFF]
         found = self._id_pairs[key] = get(before + pair, pad) * (pad + 1) + get(after + pair, pad)
         return found
 
@@ -401,6 +401,9 @@ _SENTENCES_AT_ONCE = 10_000
 _CONTEXT_SIZE = 5
 #: Word pairs whose bigram ids :meth:`Features.tagging_matrix` memoises before it starts again.
 _PAIRS_KEPT = 1_000_000
+#: The tagger's memos and the decoder's table of rows grow as it tags; one thread at a time tags
+#: (a Dask worker may run batches in threads).
+_TAGGING = threading.Lock()
 
 
 class Decoder:
@@ -680,11 +683,6 @@ def tag_entities(token_lists: Sequence[Sequence[str]], *, engine: str = "numpy")
     crf = tagger()
     with _TAGGING:
         return _tag(crf, lists, engine)
-
-
-#: The tagger's memos and the decoder's table of rows grow as it tags; one thread at a time tags
-#: (a Dask worker may run batches in threads).
-_TAGGING = threading.Lock()
 
 
 def _tag(crf, lists: list[list[str]], engine: str) -> list[list[str]]:

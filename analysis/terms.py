@@ -167,7 +167,7 @@ def _ngrams(run: list[str], lo: int, hi: int, stops: frozenset[str]) -> Iterator
 
 def _ngram_list(run: list[str], lo: int, hi: int, stops: frozenset[str]) -> list[str]:
     """The terms of :func:`_ngrams`, in its order, as a list (sooner for unigrams and bigrams)."""
-    if lo < 1 or hi > 2:
+    if hi > 2:
         return [term for term, _ in _ngrams(run, lo, hi, stops)]
     flags = [w in stops for w in run]
     out = [w for w, stop in zip(run, flags) if not stop] if lo == 1 else []
