@@ -401,8 +401,8 @@ _SENTENCES_AT_ONCE = 10_000
 _CONTEXT_SIZE = 5
 #: Word pairs whose bigram ids :meth:`Features.tagging_matrix` memoises before it starts again.
 _PAIRS_KEPT = 1_000_000
-#: The tagger's memos and the decoder's table of rows grow as it tags; one thread at a time tags
-#: (a Dask worker may run batches in threads).
+#: One thread at a time loads the tagger (it copies its model file into place) and tags (its memos
+#: and the decoder's table of rows grow as it tags); a Dask worker may run batches in threads.
 _TAGGING = threading.Lock()
 
 
@@ -680,9 +680,8 @@ def tag_entities(token_lists: Sequence[Sequence[str]], *, engine: str = "numpy")
     lists = [list(tokens) for tokens in token_lists]
     if not lists:
         return []
-    crf = tagger()
     with _TAGGING:
-        return _tag(crf, lists, engine)
+        return _tag(tagger(), lists, engine)
 
 
 def _tag(crf, lists: list[list[str]], engine: str) -> list[list[str]]:
