@@ -522,8 +522,9 @@ class _Store:
             if not final.exists():
                 raise
 
-    def read(self, part_id: str, name: str) -> pd.DataFrame:
-        return _read_parquet(self.root / "parts" / part_id / f"{name}.parquet")
+    def read(self, part_id: str, name: str, *, keys: bool = True) -> pd.DataFrame:
+        """A part's table; ``keys=False`` leaves out its ``_key`` column (a string per row)."""
+        return _read_parquet(self.root / "parts" / part_id / f"{name}.parquet", without=() if keys else (_KEY,))
 
     def part_keys(self, part_id: str) -> list[str]:
         return self._keys[part_id]
@@ -550,7 +551,7 @@ def _assemble(keys: list[str], found: dict[str, str], computed: dict[str, pd.Dat
     # The common case of a re-run: the articles are exactly one cached part's, in its order.
     if not computed and len(parts) == 1 and store.part_keys(parts[0]) == keys:
         tables = _read_all(store, parts[0], names)
-        return {name: _article_order(name, tables[name].drop(columns=[_KEY])) for name in names}
+        return {name: _article_order(name, tables[name]) for name in names}
     # Everything newly computed, each article once: its rows are usually in article order already.
     position = pd.Index(keys) if not parts and computed and len(set(keys)) == len(keys) else None
     order = pd.DataFrame({_KEY: keys, "_position": range(len(keys))})
@@ -572,13 +573,14 @@ def _assemble(keys: list[str], found: dict[str, str], computed: dict[str, pd.Dat
 
 
 def _read_all(store: _Store, part_id: str, names: Sequence[str]) -> dict[str, pd.DataFrame]:
-    """A part's tables, read two at a time (Parquet decoding lets other threads run)."""
+    """A part's tables without their keys, read two at a time (Parquet decoding lets other threads
+    run)."""
     if len(names) == 1:
-        return {names[0]: store.read(part_id, names[0])}
+        return {names[0]: store.read(part_id, names[0], keys=False)}
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(names, pool.map(lambda name: store.read(part_id, name), names)))
+        return dict(zip(names, pool.map(lambda name: store.read(part_id, name, keys=False), names)))
 
 
 def _article_order(name: str, table: pd.DataFrame) -> pd.DataFrame:
@@ -608,12 +610,16 @@ def _concat(pieces: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(full, ignore_index=True)
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _read_parquet(path: Path, without: Sequence[str] = ()) -> pd.DataFrame:
     """Read a table :func:`_to_parquet` wrote, with the dtypes it had: columns that were Python
-    objects come back as objects with None for missing values (pandas would make them strings)."""
+    objects come back as objects with None for missing values (pandas would make them strings).
+    The columns named in ``without`` are not read."""
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path)
+    columns = None
+    if without:
+        columns = [name for name in pq.read_schema(path).names if name not in without]
+    table = pq.read_table(path, columns=columns)
     frame = table.to_pandas()
     for column in (table.schema.pandas_metadata or {}).get("columns", []):
         name = column["name"]
