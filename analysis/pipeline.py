@@ -609,14 +609,17 @@ def _concat(pieces: Sequence[pd.DataFrame]) -> pd.DataFrame:
 def _read_parquet(path: Path, without: Sequence[str] = ()) -> pd.DataFrame:
     """Read a table :func:`_to_parquet` wrote, with the dtypes it had: columns that were Python
     objects come back as objects with None for missing values (pandas would make them strings).
-    The columns named in ``without`` are not read."""
-    import pyarrow.parquet as pq
+    The columns named in ``without`` are not read.
 
-    columns = None
-    if without:
-        columns = [name for name in pq.read_schema(path).names if name not in without]
-    table = pq.read_table(path, columns=columns)
-    frame = table.to_pandas()
+    The data is decoded into the system allocator: with Arrow's default one (mimalloc), the first
+    two re-runs in a new process read BBC's tables in 66-173 ms (most over 140), against 59-87 ms."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    pool = pa.system_memory_pool()
+    source = ds.dataset(path, format="parquet")
+    table = source.to_table(columns=[name for name in source.schema.names if name not in without], memory_pool=pool)
+    frame = table.to_pandas(memory_pool=pool)
     for column in (table.schema.pandas_metadata or {}).get("columns", []):
         name = column["name"]
         if column.get("numpy_type") == "object" and name in frame:
