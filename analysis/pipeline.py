@@ -574,8 +574,7 @@ def _assemble(keys: list[str], found: dict[str, str], computed: dict[str, pd.Dat
 
 def _read_all(store: _Store, part_id: str, names: Sequence[str]) -> dict[str, pd.DataFrame]:
     """A part's tables without their keys, one after the other (Arrow decodes each with its own
-    threads; two reads at a time were slower, the first re-run in a process 80-120 ms on BBC
-    against 68-77 ms)."""
+    threads; reading two at a time measured slower)."""
     return {name: store.read(part_id, name, keys=False) for name in names}
 
 
