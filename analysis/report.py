@@ -206,7 +206,7 @@ def build_report(
                 papermill.execute_notebook(
                     str(path), str(executed), parameters={"corpus": sources, "tables": str(tables_dir.absolute())},
                     kernel_name=kernel_name or _native_kernel(), language="python", cwd=str(path.parent),
-                    progress_bar=False, log_output=False, execution_timeout=timeout,
+                    progress_bar=False, log_output=False, execution_timeout=timeout, **_kernel_options(),
                 )
             except Exception as exc:  # noqa: BLE001 - one failed notebook must not stop the others
                 error = _cell_error(exc)
@@ -388,6 +388,17 @@ def _corpus_list(corpus) -> list[str] | None:
 
 def _is_glob(text: str) -> bool:
     return bool(re.search(r"[*?\[]", text))
+
+
+def _kernel_options() -> dict:
+    """How papermill's kernels talk to it: over local sockets (IPC) where the system has them, so no
+    network port is opened for them (and ipykernel has no unencrypted TCP to warn about, once per
+    notebook); over TCP on Windows, which has no IPC sockets."""
+    if os.name != "posix":
+        return {}
+    from traitlets.config import Config
+
+    return {"config": Config({"KernelManager": {"transport": "ipc"}})}
 
 
 def _native_kernel() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 
@@ -116,6 +117,15 @@ def test_with_code_title_and_markdown(tmp_path):
     assert "# 02" in markdown and "term_frequency(" in markdown
     images = list((out / "02-terms_files").glob("*.png"))
     assert images and all(f"02-terms_files/{image.name}" in markdown for image in images)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="IPC sockets are for POSIX systems")
+def test_kernels_talk_over_local_sockets(tmp_path, capfd):
+    out = tmp_path / "out"
+    build_report(None, out, notebooks=[config.notebooks_dir() / "02-terms.ipynb"], cache=tmp_path / "cache")
+    assert (out / "02-terms.html").is_file()
+    # over TCP, the kernel warns on its stderr (this process's) that it runs without encryption
+    assert "TCP" not in capfd.readouterr().err
 
 
 def test_article_text_is_escaped(tmp_path):
