@@ -11,10 +11,12 @@ PosixPath('reports/index.html')
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -203,11 +205,13 @@ def build_report(
             os.environ[config.FIGURES_ENV] = f"{out / 'figures'}::{path.stem}"
             error = None
             try:
-                papermill.execute_notebook(
-                    str(path), str(executed), parameters={"corpus": sources, "tables": str(tables_dir.absolute())},
-                    kernel_name=kernel_name or _native_kernel(), language="python", cwd=str(path.parent),
-                    progress_bar=False, log_output=False, execution_timeout=timeout, **_kernel_options(),
-                )
+                with _kernel_options() as options:
+                    papermill.execute_notebook(
+                        str(path), str(executed),
+                        parameters={"corpus": sources, "tables": str(tables_dir.absolute())},
+                        kernel_name=kernel_name or _native_kernel(), language="python", cwd=str(path.parent),
+                        progress_bar=False, log_output=False, execution_timeout=timeout, **options,
+                    )
             except Exception as exc:  # noqa: BLE001 - one failed notebook must not stop the others
                 error = _cell_error(exc)
                 say(f"  failed: {error}")
@@ -390,15 +394,27 @@ def _is_glob(text: str) -> bool:
     return bool(re.search(r"[*?\[]", text))
 
 
-def _kernel_options() -> dict:
+#: The longest socket path used: the system's limit is 103 (macOS) or 107 (Linux) bytes.
+_SOCKET_PATH_MAX = 100
+
+
+@contextlib.contextmanager
+def _kernel_options():
     """How papermill's kernels talk to it: over local sockets (IPC) where the system has them, so no
     network port is opened for them (and ipykernel has no unencrypted TCP to warn about, once per
-    notebook); over TCP on Windows, which has no IPC sockets."""
+    notebook). The sockets live in a private temporary folder, removed afterwards. Over TCP on
+    Windows, which has no IPC sockets, and where the temporary folder's path is too long for one."""
     if os.name != "posix":
-        return {}
+        yield {}
+        return
     from traitlets.config import Config
 
-    return {"config": Config({"KernelManager": {"transport": "ipc"}})}
+    with tempfile.TemporaryDirectory(prefix="na-kernels-") as folder:
+        stem = os.path.join(folder, "kernel")            # a kernel's sockets: kernel-1, kernel-2, ...
+        if len(os.fsencode(stem)) + len("-99999") > _SOCKET_PATH_MAX:
+            yield {}
+        else:
+            yield {"config": Config({"KernelManager": {"transport": "ipc", "ip": stem}})}
 
 
 def _native_kernel() -> str:

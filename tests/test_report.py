@@ -6,6 +6,8 @@ import json
 import os
 import re
 import shutil
+import tempfile
+from pathlib import Path
 
 import nbformat
 import pandas as pd
@@ -126,6 +128,24 @@ def test_kernels_talk_over_local_sockets(tmp_path, capfd):
     assert (out / "02-terms.html").is_file()
     # over TCP, the kernel warns on its stderr (this process's) that it runs without encryption
     assert "TCP" not in capfd.readouterr().err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="IPC sockets are for POSIX systems")
+def test_kernel_sockets_live_in_a_short_private_folder(tmp_path, monkeypatch):
+    from analysis import report
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with report._kernel_options() as options:
+        manager = options["config"]["KernelManager"]
+        folder = Path(manager["ip"]).parent
+        assert manager["transport"] == "ipc" and folder.parent == tmp_path and folder.is_dir()
+        assert folder.stat().st_mode & 0o077 == 0                           # private to its owner
+    assert not folder.exists()
+    deep = tmp_path / ("d" * 60) / ("e" * 60)                               # no room for a socket path
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    with report._kernel_options() as options:
+        assert options == {}                                                # TCP, as jupyter's default
 
 
 def test_article_text_is_escaped(tmp_path):
