@@ -611,7 +611,7 @@ def _read_parquet(path: Path, without: Sequence[str] = ()) -> pd.DataFrame:
     The columns named in ``without`` are not read.
 
     The data is decoded into the system allocator: with Arrow's default one (mimalloc), the first
-    two re-runs in a new process read BBC's tables in 66-173 ms (most over 140), against 59-87 ms."""
+    two re-runs in a new process read BBC's tables in 51-173 ms (six of eight over 140), against 59-87 ms."""
     import pyarrow as pa
     import pyarrow.dataset as ds
 
