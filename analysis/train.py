@@ -2,6 +2,7 @@
 
     python -m analysis.train target-sentiment [--data ../shared/eval/newsmtsc/train.jsonl]
     python -m analysis.train ner [--data ../shared/eval/conll2003/train.txt]
+    python -m analysis.train cameo [--data ../shared/eval/petrarch_dictionaries/CAMEO.2.0.txt]
 
 ``target-sentiment`` trains the model behind :func:`analysis.sentiment.target_sentiment` on
 NewsMTSC's train.jsonl, leaving out the held-out slice (:func:`analysis.evaluate.is_heldout`) that
@@ -13,6 +14,9 @@ to ``analysis/resources/models/target_sentiment.json.gz``. Same data, same file,
 
 ``ner`` trains the CRF name tagger of :mod:`analysis.ner` (NLTK's CRFTagger on python-crfsuite) on
 CoNLL-2003's train.txt and writes ``analysis/resources/models/ner_conll2003.crfsuite``.
+
+``cameo`` compiles PETRARCH2's CAMEO verb dictionary into ``analysis/resources/cameo_verbs.json``
+(verb forms, phrase patterns and their CAMEO codes; see ``analysis/resources/cameo.md``).
 
 Training the sentiment model needs scikit-learn: ``pip install 'news-analysis[train]'``.
 """
@@ -32,6 +36,7 @@ from analysis import config
 from analysis.evaluate import HELDOUT_PERCENT, LABELS, macro_f1, newsmtsc_targets
 
 DEFAULT_NEWSMTSC = (config.REPO_DIR or Path.cwd()).parent / "shared" / "eval" / "newsmtsc" / "train.jsonl"
+DEFAULT_CAMEO = (config.REPO_DIR or Path.cwd()).parent / "shared" / "eval" / "petrarch_dictionaries" / "CAMEO.2.0.txt"
 C_GRID = (0.03, 0.05, 0.1, 0.2, 0.3)
 
 
@@ -180,7 +185,23 @@ def main(argv: list[str] | None = None) -> int:
     ner = commands.add_parser("ner", help="train the CRF name tagger on CoNLL-2003 train.txt")
     ner.add_argument("--data", type=Path, default=DEFAULT_CONLL)
     ner.add_argument("--out", type=Path, default=None)
+    cameo = commands.add_parser("cameo", help="compile PETRARCH2's CAMEO verb dictionary into package data")
+    cameo.add_argument("--data", type=Path, default=DEFAULT_CAMEO)
+    cameo.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    if args.task == "cameo":
+        from analysis.cameo import VERBS_FILE, build_verb_dictionary, write_verb_dictionary
+
+        if not args.data.is_file():
+            print(f"train: {args.data} not found (PETRARCH's dictionaries live in ../shared/eval/petrarch_dictionaries)",
+                  file=sys.stderr)
+            return 2
+        out = args.out or config.RESOURCES_DIR / VERBS_FILE
+        data = build_verb_dictionary(args.data)
+        write_verb_dictionary(data, out)
+        forms = sum(len(verb["forms"]) for verb in data["verbs"])
+        print(f"compiled {len(data['verbs']):,} verbs ({forms:,} forms) in {len(data['blocks']):,} blocks -> {out}")
+        return 0
     if args.task == "ner":
         from analysis.ner import MODEL_FILE as NER_MODEL
 
