@@ -1,0 +1,656 @@
+"""Event coding: who did what to whom in one sentence (the structure of the developments ledger).
+
+A sentence is tagged and chunked by :mod:`analysis.parse` (a CRF trained offline on CoNLL-2003).
+Its events come from two kinds of trigger:
+
+- **verbs** of PETRARCH2's CAMEO dictionary (:mod:`analysis.cameo`) and of ``resources/event_verbs.tsv``,
+  read in verb phrases: the verb's CAMEO code is refined by the dictionary's phrase patterns over the
+  clause's words ("deployed ... troops" 154, "sent ... humanitarian aid" 073), and mapped to a ledger
+  category by ``resources/cameo_categories.tsv``;
+- **nouns and phrases** of the ledger's lexicon (``resources/development_lexicon.tsv``: "air strikes",
+  "an offensive", "sanctions", "refugees"), each rule with the CAMEO code it reports.
+
+The actor is read from the structure around the trigger: the subject of its verb phrase (the noun
+phrase before it, with its "of" and "in" attachments: "Dozens of Russian missiles have struck"), the
+agent of a passive ("were killed ... by guided bombs"), the possessor or national adjective of a
+nominal trigger ("Russia's demand", "Russian strikes"), or, for a nominal trigger that is the object
+of a verb, that verb's subject ("Russia had launched a surprise attack"). The target is the verb's
+object or the noun phrase of a following "on", "against", "at", "into" or "to" phrase ("strikes on
+Kyiv", "aid to Ukraine"), or a passive's subject ("A Kyiv apartment block was destroyed").
+
+Names resolve through the actor mentions of :mod:`analysis.actors`: a state that does something
+military, or a noun phrase of troops, missiles or drones with a national adjective, is that state's
+armed forces ("Russian Armed Forces"); pronouns take the nearest fitting actor before them in the
+sentence, else the speaker of the quote the sentence is in ("we" in a speech: the speaker's state;
+"I": the speaker). An act of violence whose actor the sentence does not name takes the actor of the
+article's last act of violence ("A Kyiv apartment block was destroyed" after "Russian missiles have
+struck targets across Ukraine").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from analysis import cameo, resources
+
+#: Categories of violence: an unnamed actor is taken from the article's last one.
+VIOLENT = frozenset({"military_strike", "ground_movement", "casualties"})
+#: Codes that are military acts: a state doing them acts through its armed forces.
+MILITARY_ROOTS = frozenset({"15", "17", "18", "19", "20"})
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "’s", "am", "get", "got", "gets"})
+_RELATIVE = frozenset({"that", "which", "who", "whom", "whose"})
+_PERSONAL = {"he": "person", "she": "person", "him": "person", "her": "person", "his": "person",
+             "it": "group", "its": "group", "they": "group", "them": "group", "their": "group"}
+_FIRST_PERSON = frozenset({"we", "us", "our", "ours"})
+_SINGULAR_FIRST = frozenset({"i", "me", "my"})
+#: Nouns of a phrase that make its state's act a military one ("Russian troops", "Ukrainian drones").
+MILITARY_NOUNS = frozenset(
+    "troops troop forces force soldiers soldier army armies military units unit servicemen brigade brigades "
+    "battalion battalions regiment division divisions paratroopers marines navy fleet warships warship "
+    "missiles missile rockets rocket drones drone jets jet aircraft planes bombers bomber helicopters "
+    "artillery tanks tank shells shell strikes strike airstrikes bombs bomb fighters gunfire fire "
+    "offensive assault attacks attack operation operations reserves reservists conscripts infantry "
+    "sappers commanders commander defenders defences defenses guns howitzers".split())
+#: Nouns of people who suffer, flee or are counted, not who act ("Groups of people fleeing").
+_VICTIM_NOUNS = frozenset(
+    "people residents civilians men women children families family person persons man woman child "
+    "inhabitants villagers evacuees refugees diners victims passengers pensioners elderly".split())
+_DETERMINERS = frozenset("a an the this that these those some any its their his her our".split())
+#: Prepositions whose noun phrase is what an act was done to, by kind of act.
+_TARGET_PREPOSITIONS = {
+    "violent": ("on", "against", "at", "into", "in", "near", "across", "toward", "towards", "upon", "onto",
+                "of", "from"),
+    "aid": ("to", "for"),
+    "other": ("to", "with", "on", "against", "at", "for", "of"),
+}
+#: Verbs whose object is the act itself ("launched an attack", "carried out strikes").
+LIGHT_VERBS = frozenset(
+    "launch launched launches launching carry carried carries carrying conduct conducted conducts conducting "
+    "make made makes making stage staged mount mounted step stepped begin began begun begins start started "
+    "starts continue continued continues resume resumed multiply multiplied intensify intensified "
+    "announce announced announces approve approved approves impose imposed imposes unveil unveiled "
+    "prompt prompted face faced repel repelled repulse repulsed have had has order ordered pledge pledged "
+    "promise promised deliver delivered send sent receive received provide provided agree agreed hold held "
+    "issue issued".split())
+_WORD_RE = re.compile(r"\w")
+#: Verbs of saying ("said", "told", "announced": CAMEO 010): what they report is coded by its own
+#: words, so neither they nor their patterns ("said ... attack") give an event.
+REPORTING_CODES = frozenset({"010"})
+
+
+@dataclass
+class Chunk:
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass
+class Parsed:
+    """A sentence with its tokens (``words``, ``spans`` relative to the sentence), parts of
+    speech and chunks."""
+
+    words: list[str]
+    spans: list[tuple[int, int]]
+    pos: list[str]
+    chunks: list[Chunk]
+    chunk_of: list[int] = field(default_factory=list)
+
+    def __post_init__(self):
+        if not self.chunk_of:
+            self.chunk_of = [-1] * len(self.words)
+            for index, chunk in enumerate(self.chunks):
+                for at in range(chunk.start, chunk.end):
+                    self.chunk_of[at] = index
+
+    @property
+    def lower(self) -> list[str]:
+        return [word.lower() for word in self.words]
+
+
+@dataclass
+class Mention:
+    """An actor mention in token positions of its sentence."""
+
+    start: int
+    end: int
+    actor: str
+    actor_id: str
+    actor_type: str
+    country: str | None
+    method: str
+
+
+@dataclass
+class Event:
+    category: str
+    cameo: str | None
+    trigger: tuple[int, int]  # token span
+    actor: str | None = None
+    target: str | None = None
+    actor_country: str | None = None
+    how: str = "verb"
+
+
+# --------------------------------------------------------------------------------------------
+# Resources
+# --------------------------------------------------------------------------------------------
+
+def _tsv_rows(name: str) -> list[list[str]]:
+    rows = []
+    for line in resources.resource_path(name).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append(line.split("\t"))
+    return rows[1:]
+
+
+@functools.lru_cache(maxsize=1)
+def category_table() -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """``(code start -> category, block -> category)`` of ``resources/cameo_categories.tsv``
+    (None: the code reports no development the ledger keeps)."""
+    from analysis.developments import CATEGORIES
+
+    codes, blocks = {}, {}
+    for code, category, _why in _tsv_rows("cameo_categories.tsv"):
+        value = None if category == "-" else category
+        if value is not None and value not in CATEGORIES:
+            raise resources.ResourceMissingError(f"cameo_categories.tsv: unknown category {category!r}")
+        if code.startswith("block:"):
+            blocks[code[len("block:"):]] = value
+        else:
+            codes[code] = value
+    return codes, blocks
+
+
+def category_of(code: str | None, block: str | None = None) -> str | None:
+    """The ledger category of a CAMEO code (the longest listed start of the code), or that of the
+    dictionary block the verb is in when the table names it."""
+    codes, blocks = category_table()
+    if block is not None and block in blocks:
+        return blocks[block]
+    if not code:
+        return None
+    for size in range(len(code), 1, -1):
+        if code[:size] in codes:
+            return codes[code[:size]]
+    return None
+
+
+@dataclass(frozen=True)
+class ExtraVerb:
+    words: tuple[str, ...]
+    code: str | None
+    category: str | None
+
+
+@functools.lru_cache(maxsize=1)
+def extra_verbs() -> dict[str, list[tuple[tuple[str, ...], ExtraVerb]]]:
+    """``resources/event_verbs.tsv`` by first word of each inflected form, longest forms first."""
+    from analysis.developments import CATEGORIES
+
+    table: dict[str, list] = {}
+    for verb, code, category, _why in _tsv_rows("event_verbs.tsv"):
+        if category != "-" and category not in CATEGORIES:
+            raise resources.ResourceMissingError(f"event_verbs.tsv: unknown category {category!r}")
+        words = verb.split()
+        entry = ExtraVerb(tuple(words), None if code == "-" else code, None if category == "-" else category)
+        for first in cameo._regular_forms(words[0]) + [words[0]]:
+            form = (first, *words[1:])
+            table.setdefault(first, []).append((form, entry))
+    for forms in table.values():
+        forms.sort(key=lambda pair: -len(pair[0]))
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def trigger_words() -> frozenset[str]:
+    """First words of every verb form that can give an event (a sentence with none of these and no
+    lexicon trigger needs no parse)."""
+    words = set(extra_verbs())
+    vd = cameo.verb_dictionary()
+    live_blocks = set()
+    for block, patterns in vd.patterns.items():
+        if any(category_of(p.code) for p in patterns) or category_of(None, block):
+            live_blocks.add(block)
+    for first, forms in vd.forms.items():
+        if not _WORD_RE.match(first):
+            continue
+        for _form, entry in forms:
+            if entry.code in REPORTING_CODES:
+                continue
+            if category_of(entry.code, entry.block) or entry.block in live_blocks:
+                words.add(first)
+                break
+    return frozenset(words)
+
+
+@functools.lru_cache(maxsize=1)
+def armed_forces() -> dict[str, str]:
+    """Country code -> the canonical name of that state's armed forces (gazetteer rows of
+    armed_group whose role is "armed forces of ...")."""
+    from analysis.actors import gazetteer_table
+
+    table = gazetteer_table()
+    rows = table[(table["actor_type"] == "armed_group") & table["role"].fillna("").str.startswith("armed forces of")]
+    return dict(zip(rows["country"], rows["actor"]))
+
+
+@functools.lru_cache(maxsize=1)
+def _states() -> dict[str, str]:
+    """Country code -> the state's canonical name."""
+    from analysis.actors import gazetteer_table
+
+    table = gazetteer_table()
+    rows = table[table["actor_type"] == "state"]
+    return dict(zip(rows["country"], rows["actor"]))
+
+
+# --------------------------------------------------------------------------------------------
+# Structure
+# --------------------------------------------------------------------------------------------
+
+def _chunk_index(parsed: Parsed, at: int) -> int:
+    return parsed.chunk_of[at] if 0 <= at < len(parsed.chunk_of) else -1
+
+
+def _is_np(parsed: Parsed, index: int) -> bool:
+    return 0 <= index < len(parsed.chunks) and parsed.chunks[index].kind == "NP"
+
+
+def _is_pp(parsed: Parsed, index: int) -> bool:
+    return 0 <= index < len(parsed.chunks) and parsed.chunks[index].kind == "PP"
+
+
+def _np_chain_left(parsed: Parsed, index: int) -> tuple[int, int] | None:
+    """The noun phrase ending at chunk ``index`` with the "of"/"in" phrases it carries, as a token
+    span: going left over ``NP (PP NP)*``, the chain's first noun phrase is its head."""
+    if not _is_np(parsed, index):
+        return None
+    first = index
+    while _is_pp(parsed, first - 1) and _is_np(parsed, first - 2) and \
+            parsed.words[parsed.chunks[first - 1].start].lower() in ("of", "in", "from", "on", "at", "near", "for"):
+        first -= 2
+    return parsed.chunks[first].start, parsed.chunks[index].end
+
+
+def _np_chain_right(parsed: Parsed, index: int, limit: int = 3) -> tuple[int, int] | None:
+    if not _is_np(parsed, index):
+        return None
+    last = index
+    while limit and _is_pp(parsed, last + 1) and _is_np(parsed, last + 2) and \
+            parsed.words[parsed.chunks[last + 1].start].lower() in ("of",):
+        last += 2
+        limit -= 1
+    return parsed.chunks[index].start, parsed.chunks[last].end
+
+
+def subject_of(parsed: Parsed, vp: int) -> tuple[int, int] | None:
+    """Token span of the subject of the verb phrase at chunk ``vp``."""
+    index = vp - 1
+    while index >= 0 and parsed.chunks[index].kind in ("ADVP",):
+        index -= 1
+    if index < 0:
+        return None
+    chunk = parsed.chunks[index]
+    if chunk.kind == "NP" and chunk.end - chunk.start == 1 and parsed.words[chunk.start].lower() in _RELATIVE:
+        # a relative clause: its subject is the noun phrase it follows
+        index -= 1
+        while index >= 0 and parsed.chunks[index].kind == "O" and parsed.words[parsed.chunks[index].start] == ",":
+            index -= 1
+        return _np_chain_left(parsed, index)
+    if chunk.kind == "NP" and _is_pp(parsed, index - 1) and _is_np(parsed, index - 2) and \
+            parsed.words[parsed.chunks[index - 1].start].lower() not in ("of", "in", "from", "on", "at", "near", "for"):
+        # "Russia on Saturday said": the time phrase is not the subject
+        span = _np_chain_left(parsed, index - 2)
+        return span
+    return _np_chain_left(parsed, index)
+
+
+def object_of(parsed: Parsed, vp: int) -> tuple[int, int] | None:
+    index = vp + 1
+    while index < len(parsed.chunks) and parsed.chunks[index].kind in ("PRT", "ADVP"):
+        index += 1
+    return _np_chain_right(parsed, index)
+
+
+def following_pps(parsed: Parsed, index: int, limit: int = 4) -> list[tuple[str, tuple[int, int]]]:
+    """The ``(preposition, noun phrase span)`` pairs after chunk ``index`` in the clause."""
+    found = []
+    at = index + 1
+    while at < len(parsed.chunks) and len(found) < limit:
+        chunk = parsed.chunks[at]
+        if chunk.kind == "NP" and not found:
+            at += 1
+            continue
+        if chunk.kind == "PP" and _is_np(parsed, at + 1):
+            prep = " ".join(parsed.words[chunk.start:chunk.end]).lower()
+            found.append((prep, (parsed.chunks[at + 1].start, parsed.chunks[at + 1].end)))
+            at += 2
+            continue
+        if chunk.kind in ("ADVP", "ADJP", "PRT") or (chunk.kind == "NP"):
+            at += 1
+            continue
+        break
+    return found
+
+
+def is_passive(parsed: Parsed, verb: int) -> bool:
+    """A past participle after a form of "be" in its verb phrase, or followed by "by" ("raided by")."""
+    if not parsed.pos[verb].startswith("VBN"):
+        return False
+    index = _chunk_index(parsed, verb)
+    if index >= 0:
+        chunk = parsed.chunks[index]
+        if any(parsed.words[at].lower() in _BE for at in range(chunk.start, verb)):
+            return True
+    return verb + 1 < len(parsed.words) and parsed.words[verb + 1].lower() == "by"
+
+
+def agent_of(parsed: Parsed, vp: int) -> tuple[int, int] | None:
+    for prep, span in following_pps(parsed, vp):
+        if prep == "by":
+            return _np_chain_right(parsed, _chunk_index(parsed, span[0]))
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Names
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Context:
+    """What the sentences before this one tell: the speaker of a quote the sentence is in, and the
+    actor of the article's last act of violence."""
+
+    speaker: str | None = None
+    speaker_country: str | None = None
+    speaker_type: str | None = None
+    last_violent: str | None = None
+    last_violent_country: str | None = None
+    last_subject: Mention | None = None
+
+
+def _mentions_in(mentions: Sequence[Mention], span: tuple[int, int] | None) -> list[Mention]:
+    if span is None:
+        return []
+    return [m for m in mentions if m.start < span[1] and m.end > span[0]]
+
+
+_TYPE_RANK = {"armed_group": 0, "organization": 1, "state": 2, "person": 3, "place": 5}
+
+
+def _best(found: list[Mention]) -> Mention | None:
+    """The actor a phrase names: its first non-place mention, a place only when nothing else."""
+    actors = [m for m in found if m.actor_type != "place"]
+    if actors:
+        return actors[0]
+    return found[0] if found else None
+
+
+def _military(code: str | None, category: str | None) -> bool:
+    return bool(code and code[:2] in MILITARY_ROOTS) or category in VIOLENT or category == "military_restriction"
+
+
+def _words(parsed: Parsed, span: tuple[int, int], text: str) -> str | None:
+    start, end = span
+    while start < end and parsed.words[start].lower() in _DETERMINERS:
+        start += 1
+    while end > start and not _WORD_RE.search(parsed.words[end - 1]):
+        end -= 1
+    if start >= end:
+        return None
+    if end - start > 8:
+        end = start + 8
+    return text[parsed.spans[start][0]:parsed.spans[end - 1][1]]
+
+
+def resolve(parsed: Parsed, span: tuple[int, int] | None, mentions: Sequence[Mention], text: str, *,
+            military: bool, context: Context, role: str = "actor",
+            before: int | None = None) -> tuple[str | None, str | None, Mention | None]:
+    """``(name, country, mention)`` of the actor (or target) a token span names."""
+    if span is None:
+        return None, None, None
+    lowered = [w.lower() for w in parsed.words[span[0]:span[1]]]
+    found = _mentions_in(mentions, span)
+    best = _best(found)
+    military_phrase = any(w in MILITARY_NOUNS for w in lowered)
+    if best is not None:
+        if role == "actor" and best.actor_type in ("state", "organization") and best.country and (
+                military_phrase or (military and best.actor_type == "state")) and best.country in armed_forces():
+            if best.actor_type == "state" or "defen" in best.actor.lower() or "ministry" in best.actor.lower():
+                return armed_forces()[best.country], best.country, best
+        if role == "actor" and best.actor_type == "place" and best.country and military_phrase:
+            return armed_forces().get(best.country, best.actor), best.country, best
+        return best.actor, best.country, best
+    head = lowered[0] if lowered else ""
+    if len(lowered) <= 2 and (head in _PERSONAL or head in _FIRST_PERSON or head in _SINGULAR_FIRST):
+        return _pronoun(head, mentions, before if before is not None else span[0], military, context,
+                        role=role, military_phrase=military_phrase)
+    if role == "actor" and any(w in _VICTIM_NOUNS for w in lowered[:3]):
+        return None, None, None
+    return _words(parsed, span, text), None, None
+
+
+def _pronoun(word: str, mentions: Sequence[Mention], before: int, military: bool, context: Context, *,
+             role: str, military_phrase: bool) -> tuple[str | None, str | None, Mention | None]:
+    if word in _FIRST_PERSON:
+        country = context.speaker_country
+        if country is None:
+            return None, None, None
+        if military and role == "actor" and country in armed_forces():
+            return armed_forces()[country], country, None
+        return _states().get(country), country, None
+    if word in _SINGULAR_FIRST:
+        return context.speaker, context.speaker_country, None
+    wanted = _PERSONAL[word]
+    earlier = [m for m in mentions if m.end <= before and m.actor_type != "place"]
+    if wanted == "person":
+        people = [m for m in earlier if m.actor_type == "person"]
+        if people:
+            return people[-1].actor, people[-1].country, people[-1]
+        if context.speaker_type == "person":
+            return context.speaker, context.speaker_country, None
+        return None, None, None
+    groups = [m for m in earlier if m.actor_type != "person"]
+    pick = groups[0] if groups else None
+    if pick is None and context.last_subject is not None and context.last_subject.actor_type != "person":
+        pick = context.last_subject
+    if pick is None:
+        return None, None, None
+    if (military or military_phrase) and role == "actor" and pick.country in armed_forces() and \
+            pick.actor_type in ("state", "organization"):
+        return armed_forces()[pick.country], pick.country, pick
+    return pick.actor, pick.country, pick
+
+
+# --------------------------------------------------------------------------------------------
+# Triggers
+# --------------------------------------------------------------------------------------------
+
+def verb_triggers(parsed: Parsed) -> list[tuple[int, int, str | None, str | None, str]]:
+    """``(first token, end token, CAMEO code, category, lemma)`` of each verb of the sentence that
+    the dictionaries code."""
+    vd = cameo.verb_dictionary()
+    extra = extra_verbs()
+    lower = parsed.lower
+    found = []
+    at = 0
+    while at < len(lower):
+        word = lower[at]
+        if not parsed.pos[at].startswith("VB") or word not in trigger_words() or not (
+                word in extra or any(e.code not in REPORTING_CODES for _f, e in vd.forms.get(word, ()))):
+            at += 1
+            continue
+        entries = vd.entries(lower, at) if word in vd.forms else []
+        extras = [(len(form), verb) for form, verb in extra.get(word, ()) if tuple(lower[at:at + len(form)]) == form]
+        size = max([n for n, _ in entries] + [n for n, _ in extras] + [1])
+        clause_start = _clause_start(parsed, at)
+        before = lower[clause_start:at]
+        after = lower[at + size:_clause_end(parsed, at + size)]
+        code, category, lemma = None, None, word
+        pattern_code = None
+        entries = [(n, e) for n, e in entries if e.code not in REPORTING_CODES]
+        if entries:
+            _n, entry = entries[0]
+            lemma = entry.lemma
+            code, pattern = vd.code(entry, before, after)
+            if pattern is not None and code is None:
+                at += size
+                continue  # "killed in an accident": the dictionary says no event
+            pattern_code = code if pattern is not None else None
+            category = category_of(code, entry.block if pattern is None else None)
+        if extras:
+            _n, verb = extras[0]
+            lemma = " ".join(verb.words)
+            if pattern_code is None and verb.code is not None:
+                code = verb.code
+            category = verb.category or category_of(code)
+        if category is not None:
+            found.append((at, at + size, code, category, lemma))
+        at += size
+    return found
+
+
+def _clause_start(parsed: Parsed, at: int) -> int:
+    index = at - 1
+    while index >= 0 and parsed.words[index] not in (";", ":", "—", "–") and parsed.words[index].lower() not in (
+            "that", "which", "who", "while", "as", "but", "and", "when", "after", "before", "because", "if"):
+        index -= 1
+    return index + 1
+
+
+def _clause_end(parsed: Parsed, at: int) -> int:
+    index = at
+    while index < len(parsed.words) and parsed.words[index] not in (";", ":", "—", "–", ".") and \
+            parsed.words[index].lower() not in ("that", "which", "who", "while", "but", "when", "because", "if"):
+        index += 1
+    return index
+
+
+_GROUND_VERBS = frozenset("fight clash battle storm encircle surround counterattack advance invade".split())
+
+
+def refine_code(code: str | None, category: str, words: Sequence[str]) -> str | None:
+    """A more specific CAMEO code of a fight by the weapons the clause names: aerial weapons 195
+    (missiles, drones, air strikes, bombs), artillery and tanks 194, small arms 193."""
+    if category != "military_strike" or not (code is None or code[:2] == "19" or code[:3] == "171"):
+        return code
+    lowered = {w.lower() for w in words}
+    if lowered & {"missile", "missiles", "drone", "drones", "airstrike", "airstrikes", "air", "aerial", "bomb",
+                  "bombs", "bombers", "jets", "rocket", "rockets", "kamikaze", "shahed", "shaheds", "aircraft",
+                  "helicopter", "helicopters", "glide", "himars"}:
+        return "195"
+    if lowered & {"artillery", "shelling", "shelled", "shells", "shell", "mortar", "mortars", "tank", "tanks",
+                  "howitzer", "howitzers", "grad", "mlrs"}:
+        return "194"
+    return code or "190"
+
+
+# --------------------------------------------------------------------------------------------
+# Coding a sentence
+# --------------------------------------------------------------------------------------------
+
+def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
+                  nominal: Sequence[tuple[str, str | None, int, int]] = (),
+                  context: Context | None = None) -> list[Event]:
+    """The events of one sentence.
+
+    Args:
+        parsed: its tokens, parts of speech and chunks.
+        text: the sentence.
+        mentions: its actor mentions, in token positions.
+        nominal: lexicon triggers as ``(category, CAMEO code, first token, end token)``.
+        context: what earlier sentences tell (the quote's speaker, the last violent actor); updated.
+    """
+    context = context if context is not None else Context()
+    events: list[Event] = []
+    for first, end, code, category, _lemma in verb_triggers(parsed):
+        vp = _chunk_index(parsed, first)
+        if vp < 0:
+            continue
+        military = _military(code, category)
+        clause = parsed.words[_clause_start(parsed, first):_clause_end(parsed, end)]
+        if code in ("190", "193") and category == "ground_movement" and _lemma not in _GROUND_VERBS:
+            category = "military_strike"     # "struck", "hit" coded as a fight: the weapons decide below
+        code = refine_code(code, category, clause)
+        subject = subject_of(parsed, vp)
+        obj = object_of(parsed, vp)
+        if is_passive(parsed, end - 1):
+            actor_span, target_span = agent_of(parsed, vp), subject
+        else:
+            actor_span, target_span = subject, obj
+        pps = following_pps(parsed, vp)
+        target_span = _pick_target(parsed, category, code, target_span, pps, mentions)
+        events.append(_event(parsed, text, mentions, context, category, code, (first, end), actor_span,
+                             target_span, military, "verb", before=first))
+    for category, code, first, end in nominal:
+        chunk = _chunk_index(parsed, end - 1)
+        military = _military(code, category)
+        actor_span = target_span = None
+        if chunk >= 0 and parsed.chunks[chunk].kind == "NP":
+            np_start = parsed.chunks[chunk].start
+            inner = (np_start, first) if first > np_start else None
+            inner_mentions = _mentions_in(mentions, inner)
+            if inner_mentions or (inner and parsed.words[inner[0]].lower() in _PERSONAL):
+                actor_span = inner
+            else:
+                verb_chunk = _governing_vp(parsed, chunk)
+                if verb_chunk is not None:
+                    actor_span = subject_of(parsed, verb_chunk)
+            for prep, span in following_pps(parsed, chunk, limit=2):
+                if prep == "by" and actor_span is None:
+                    actor_span = _np_chain_right(parsed, _chunk_index(parsed, span[0]))
+                elif target_span is None and prep in _TARGET_PREPOSITIONS["violent" if military else "aid"
+                                                                           if category in ("military_aid", "humanitarian")
+                                                                           else "other"]:
+                    target_span = _np_chain_right(parsed, _chunk_index(parsed, span[0]))
+        code = refine_code(code, category, parsed.words)
+        events.append(_event(parsed, text, mentions, context, category, code, (first, end), actor_span,
+                             target_span, military, "phrase", before=first))
+    return events
+
+
+def _governing_vp(parsed: Parsed, np_index: int) -> int | None:
+    """The verb phrase whose object this noun phrase is ("launched [a surprise attack]"), if the
+    verb is a light verb."""
+    index = np_index - 1
+    while index >= 0 and parsed.chunks[index].kind in ("ADJP", "ADVP", "NP") and index >= np_index - 2:
+        index -= 1
+    if index >= 0 and parsed.chunks[index].kind == "VP":
+        chunk = parsed.chunks[index]
+        if parsed.words[chunk.end - 1].lower() in LIGHT_VERBS:
+            return index
+    return None
+
+
+def _pick_target(parsed: Parsed, category: str, code: str | None, span: tuple[int, int] | None,
+                 pps: list[tuple[str, tuple[int, int]]], mentions: Sequence[Mention]) -> tuple[int, int] | None:
+    kind = "violent" if _military(code, category) else "aid" if category in ("military_aid", "humanitarian",
+                                                                            "appeal") else "other"
+    if span is not None and _mentions_in(mentions, span):
+        return span
+    for prep, pp_span in pps:
+        if prep in _TARGET_PREPOSITIONS[kind] and _mentions_in(mentions, pp_span):
+            return _np_chain_right(parsed, _chunk_index(parsed, pp_span[0]))
+    return span
+
+
+def _event(parsed, text, mentions, context, category, code, trigger, actor_span, target_span, military, how,
+           *, before) -> Event:
+    actor, country, mention = resolve(parsed, actor_span, mentions, text, military=military, context=context,
+                                      before=before)
+    if actor is None and category in VIOLENT and how and context.last_violent:
+        actor, country = context.last_violent, context.last_violent_country
+    target, _tc, _tm = resolve(parsed, target_span, mentions, text, military=False, context=context, role="target",
+                               before=before)
+    if target is not None and actor is not None and target == actor:
+        target = None
+    if mention is not None:
+        context.last_subject = mention
+    if category in ("military_strike", "ground_movement") and actor is not None:
+        context.last_violent, context.last_violent_country = actor, country
+    return Event(category, code, trigger, actor, target, country, how)

@@ -1,0 +1,145 @@
+"""Event coding on hand-parsed sentences (analysis.events): triggers, codes, actor and target."""
+
+import pytest
+
+from analysis import events
+from analysis.events import Chunk, Context, Mention, Parsed
+
+
+def parsed(tagged: str) -> tuple[Parsed, str]:
+    """A sentence written as ``word/POS/CHUNK`` items (chunks in IOB2), with its text."""
+    words, pos, tags = [], [], []
+    for item in tagged.split():
+        word, tag, chunk = item.rsplit("/", 2)
+        words.append(word)
+        pos.append(tag)
+        tags.append(chunk)
+    text, spans = "", []
+    for word in words:
+        if text and word not in (",", ".", "'s"):
+            text += " "
+        spans.append((len(text), len(text) + len(word)))
+        text += word
+    chunks, kind, start = [], None, 0
+    for at, tag in enumerate(tags + ["O"]):
+        if kind is not None and (tag == "O" or tag.startswith("B-") or tag[2:] != kind):
+            chunks.append(Chunk(kind, start, at))
+            kind = None
+        if at < len(tags):
+            if tag == "O":
+                chunks.append(Chunk("O", at, at + 1))
+            elif kind is None:
+                kind, start = tag[2:], at
+    return Parsed(words, spans, pos, chunks), text
+
+
+RUSSIA = dict(actor="Russia", actor_id="state:RU", actor_type="state", country="RU", method="name")
+UKRAINE = dict(actor="Ukraine", actor_id="state:UA", actor_type="state", country="UA", method="name")
+
+
+def test_category_table_maps_codes_by_longest_start():
+    assert events.category_of("1951") == "military_strike"
+    assert events.category_of("192") == "ground_movement"
+    assert events.category_of("163") == "sanctions"
+    assert events.category_of("0874") == "ground_movement"
+    assert events.category_of("010") is None          # "said" is no development by itself
+    assert events.category_of("112") == "statement"
+    assert events.category_of("190", "KILL") == "casualties"
+    assert events.category_of(None) is None
+
+
+def test_subject_object_and_armed_forces_of_a_state():
+    p, text = parsed("Russian/JJ/B-NP troops/NNS/I-NP entered/VBD/B-VP the/DT/B-NP town/NN/I-NP of/IN/B-PP "
+                     "Vovchansk/NNP/B-NP ./././O")
+    mentions = [Mention(0, 1, **{**RUSSIA, "method": "demonym"}),
+                Mention(5, 6, "Vovchansk", "place:vovchansk", "place", "UA", "name")]
+    found = events.code_sentence(p, text, mentions)
+    assert [(e.category, e.actor, e.target) for e in found] == [
+        ("ground_movement", "Russian Armed Forces", "Vovchansk")]
+    assert found[0].cameo == "192"
+
+
+def test_passive_agent_is_the_actor_and_subject_the_target():
+    p, text = parsed("The/DT/B-NP bridge/NN/I-NP was/VBD/B-VP destroyed/VBN/I-VP by/IN/B-PP Ukrainian/JJ/B-NP "
+                     "drones/NNS/I-NP ./././O")
+    mentions = [Mention(5, 6, **{**UKRAINE, "method": "demonym"})]
+    found = events.code_sentence(p, text, mentions)
+    assert len(found) == 1
+    event = found[0]
+    assert (event.category, event.actor, event.target) == ("military_strike", "Armed Forces of Ukraine", "bridge")
+    assert event.cameo == "195"    # drones: aerial weapons
+
+
+def test_reported_speech_pronoun_takes_the_speaker_state():
+    p, text = parsed("Russia/NNP/B-NP said/VBD/B-VP it/PRP/B-NP had/VBD/B-VP captured/VBN/I-VP five/CD/B-NP "
+                     "villages/NNS/I-NP ./././O")
+    found = events.code_sentence(p, text, [Mention(0, 1, **RUSSIA)])
+    assert [(e.category, e.actor) for e in found] == [("ground_movement", "Russian Armed Forces")]
+    assert found[0].cameo == "192"      # "captured ... villages": the dictionary's pattern
+
+
+def test_we_in_a_quote_is_the_speakers_state():
+    p, text = parsed("We/PRP/B-NP have/VBP/B-VP supplied/VBN/I-VP defensive/JJ/B-NP weapons/NNS/I-NP "
+                     "to/TO/B-PP Ukraine/NNP/B-NP ./././O")
+    context = Context(speaker="Liz Truss", speaker_country="GB", speaker_type="person")
+    found = events.code_sentence(p, text, [Mention(6, 7, **UKRAINE)], context=context)
+    assert [(e.category, e.actor, e.target) for e in found] == [("military_aid", "United Kingdom", "Ukraine")]
+
+
+def test_unnamed_violent_actor_is_taken_from_the_articles_last_one():
+    context = Context()
+    p, text = parsed("Russian/JJ/B-NP missiles/NNS/I-NP struck/VBD/B-VP Kyiv/NNP/B-NP ./././O")
+    kyiv = Mention(3, 4, "Kyiv", "place:kyiv", "place", "UA", "name")
+    first = events.code_sentence(p, text, [Mention(0, 1, **{**RUSSIA, "method": "demonym"}), kyiv], context=context)
+    assert [(e.category, e.actor, e.target, e.cameo) for e in first] == [
+        ("military_strike", "Russian Armed Forces", "Kyiv", "195")]
+    p, text = parsed("An/DT/B-NP apartment/NN/I-NP block/NN/I-NP was/VBD/B-VP destroyed/VBN/I-VP ./././O")
+    second = events.code_sentence(p, text, [], context=context)
+    assert [(e.category, e.actor, e.target) for e in second] == [
+        ("military_strike", "Russian Armed Forces", "apartment block")]
+
+
+def test_dictionary_pattern_without_code_reports_no_event():
+    p, text = parsed("Two/CD/B-NP people/NNS/I-NP were/VBD/B-VP killed/VBN/I-VP in/IN/B-PP a/DT/B-NP "
+                     "car/NN/I-NP accident/NN/I-NP ./././O")
+    assert events.code_sentence(p, text, []) == []
+
+
+def test_reporting_verbs_and_non_verbs_give_no_event():
+    p, text = parsed("The/DT/B-NP minister/NN/I-NP said/VBD/B-VP the/DT/B-NP attack/NN/I-NP "
+                     "report/NN/I-NP was/VBD/B-VP long/JJ/B-ADJP ./././O")
+    assert events.code_sentence(p, text, []) == []
+
+
+def test_nominal_trigger_possessor_and_target():
+    p, text = parsed("Russia/NNP/B-NP 's/POS/B-NP strikes/NNS/I-NP on/IN/B-PP Kharkiv/NNP/B-NP "
+                     "continued/VBD/B-VP ./././O")
+    p.chunks[0] = Chunk("NP", 0, 3)
+    p.chunks.pop(1)
+    p.chunk_of = []
+    p.__post_init__()
+    mentions = [Mention(0, 1, **RUSSIA), Mention(4, 5, "Kharkiv", "place:kharkiv", "place", "UA", "name")]
+    found = events.code_sentence(p, text, mentions, nominal=[("military_strike", "190", 2, 3)])
+    assert [(e.category, e.actor, e.target, e.how) for e in found] == [
+        ("military_strike", "Russian Armed Forces", "Kharkiv", "phrase")]
+
+
+def test_nominal_object_of_a_light_verb_takes_its_subject():
+    p, text = parsed("Russia/NNP/B-NP launched/VBD/B-VP a/DT/B-NP surprise/NN/I-NP attack/NN/I-NP on/IN/B-PP "
+                     "the/DT/B-NP Kharkiv/NNP/I-NP region/NN/I-NP ./././O")
+    mentions = [Mention(0, 1, **RUSSIA), Mention(7, 9, "Kharkiv", "place:kharkiv", "place", "UA", "name")]
+    found = events.code_sentence(p, text, mentions, nominal=[("military_strike", "190", 4, 5)])
+    strike = [e for e in found if e.how == "phrase"]
+    assert [(e.actor, e.target) for e in strike] == [("Russian Armed Forces", "Kharkiv")]
+
+
+@pytest.mark.parametrize("words,code", [("missiles hit the city", "195"), ("artillery pounded the town", "194"),
+                                        ("troops attacked the town", "190")])
+def test_fights_are_refined_by_their_weapons(words, code):
+    assert events.refine_code("190", "military_strike", words.split()) == code
+
+
+def test_every_trigger_word_is_a_verb_form():
+    words = events.trigger_words()
+    assert {"shelled", "captured", "deployed", "urged", "sanctioned", "fled"} <= words
+    assert "said" not in words and "the" not in words
