@@ -452,12 +452,15 @@ _CATEGORY_ORDER = ("diplomacy", "demand", "appeal", "statement", "military_strik
 
 
 @_publishes()
-def development_timeline(ledger: pd.DataFrame, *, ax=None):
+def development_timeline(ledger: pd.DataFrame, *, ax=None, historical: bool = False):
     """Timeline of the ledger: date across, category down; a marker per development, larger when it
-    reports a bigger number (log scale), hollow when the text says it is unverified."""
+    reports a bigger number (log scale), hollow when the text says it is unverified. Recalled history
+    (``historical`` rows: the war of 1945 in a 2024 article) is left out unless ``historical``."""
     import numpy as np
 
-    dated = ledger.dropna(subset=["date"])
+    from analysis.developments import current
+
+    dated = current(ledger, historical).dropna(subset=["date"])
     categories = [c for c in _CATEGORY_ORDER if c in set(dated["category"])]
     ax = _axes(ax, figsize=(9, max(2.5, 0.35 * len(categories) + 1.2)))
     if dated.empty:
@@ -509,9 +512,12 @@ def reported_numbers_chart(numbers: pd.DataFrame, *, ax=None, top: int = 20):
 
 
 @_publishes()
-def developments_per_day(ledger: pd.DataFrame, *, ax=None, freq: str = "D"):
-    """Stacked bars of developments per day (or week, month) and category."""
-    dated = ledger.dropna(subset=["date"])
+def developments_per_day(ledger: pd.DataFrame, *, ax=None, freq: str = "D", historical: bool = False):
+    """Stacked bars of developments per day (or week, month) and category (recalled history left
+    out unless ``historical``)."""
+    from analysis.developments import current
+
+    dated = current(ledger, historical).dropna(subset=["date"])
     ax = _axes(ax)
     if dated.empty:
         ax.text(0.5, 0.5, "no dated developments", ha="center", va="center", transform=ax.transAxes)

@@ -33,7 +33,19 @@ CATEGORIES = ("diplomacy", "demand", "appeal", "statement", "military_strike", "
               "military_aid", "sanctions", "economy", "humanitarian", "military_restriction", "other")
 DEVELOPMENT_COLUMNS = ["article_id", "sent_id", "category", "date", "date_text", "place", "value", "low", "high",
                        "unit", "claimant", "actors", "text", "quantity_text", "hedged", "status", "trigger", "start",
-                       "end"]
+                       "end", "historical"]
+#: A development dated this long before its article's publication is recalled history, not news.
+HISTORICAL_DAYS = 180
+#: Words in a development's clause that recall it from long before the article ("two years ago",
+#: "in 2014", "the Second World War"); years are checked against the publication year.
+_HISTORY_RE = re.compile(
+    r"\b(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|a few|nearly \w+|almost \w+|"
+    r"more than \w+|over \w+|some \w+) (?:years|decades|centuries) ago|a (?:year|decade|century) ago|"
+    r"(?:the )?(?:Second|First) World War|World War (?:II|I|Two|One|2|1)\b|WWI?I?\b|Great Patriotic War|"
+    r"Cold War|Soviet[- ]Afghan war|in the (?:19|20)\d0s|back in (?:19|20)\d\d|"
+    r"(?:in|of|since|during|until) (?P<year>(?:19|20)\d\d)\b(?!\s*(?:-|\u2013|to)\s*(?:19|20)?\d\d))",
+    re.IGNORECASE)
+_CLAUSE_SPLIT_RE = re.compile(r"[;:\u2014\u2013]|,\s|\s(?:and|where|when|which|who|while|whereas|but)\s")
 #: What the sentence says of the development, read in the words just before its trigger (same
 #: clause): reported as having happened, expected, attempted, said not to have happened, disputed,
 #: or conditional.
@@ -125,7 +137,8 @@ def developments(
         ``claimant`` (who the text says it comes from), ``actors`` (``;``-separated actors of the
         sentence), ``text`` (the sentence), ``quantity_text``, ``hedged`` (the text says it is
         unverified), ``trigger`` (the words that gave the category), ``start``, ``end`` (the
-        sentence's offsets).
+        sentence's offsets), ``historical`` (recalled from long before the article's days, see
+        :func:`is_historical`; :func:`current` leaves such rows out).
     """
     from analysis import actors as actor_module
     from analysis.quotes import quotes
@@ -175,14 +188,15 @@ def developments(
                                text, start)
             date, date_text = _date(by_sentence["dates"].get(key), published.get(article_id), start + match.start())
             place = _nearest_place(sentence_mentions, start + match.start(), start + match.end())
+            recalled = is_historical(text, match.start(), match.end(), published.get(article_id), date, date_text)
             rows.append((article_id, sent_id, category, date, date_text, place,
                          *(number[k] if number is not None else None for k in ("value", "low", "high", "unit")),
                          claimant, involved, text, number["text"] if number is not None else None, hedged,
-                         status_of(text, match.start()), match.group(), start, end))
+                         status_of(text, match.start()), match.group(), start, end, recalled))
     frame = pd.DataFrame(rows, columns=DEVELOPMENT_COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"])
     return frame.astype({"sent_id": "int64", "value": "float64", "low": "float64", "high": "float64",
-                         "hedged": "bool", "start": "int64", "end": "int64"})
+                         "hedged": "bool", "start": "int64", "end": "int64", "historical": "bool"})
 
 
 def _live_rules(article_ids: list, folded: list[str]) -> list[tuple]:
@@ -207,6 +221,36 @@ def _live_rules(article_ids: list, folded: list[str]) -> list[tuple]:
         live.extend([tuple(present)] * (end - begin))
         begin = end
     return live
+
+
+def is_historical(text: str, trigger_start: int, trigger_end: int, published, date, date_text) -> bool:
+    """Whether a development is recalled from long before its article's days: the date its clause
+    (the words between the trigger's nearest clause breaks) gives it lies more than
+    :data:`HISTORICAL_DAYS` before publication, or the clause recalls history: "nearly two years ago", "in
+    2014" in a 2024 article, "the Second World War", "in the 1990s". A year counts when it is two or
+    more years before the publication year (or any earlier year when publication is unknown)."""
+    starts = [m.end() for m in _CLAUSE_SPLIT_RE.finditer(text, 0, trigger_start)]
+    begin = starts[-1] if starts else 0
+    after = _CLAUSE_SPLIT_RE.search(text, trigger_end)
+    clause = text[begin:after.start() if after else len(text)]
+    if date_text is not None and date_text in clause and published is not None and pd.notna(published) \
+            and pd.notna(date) and (published - date).days > HISTORICAL_DAYS:
+        return True
+    year_now = published.year if published is not None and pd.notna(published) else None
+    for match in _HISTORY_RE.finditer(clause):
+        year = match.group("year")
+        if year is None:
+            return True
+        if year_now is None or int(year) <= year_now - 2:
+            return True
+    return False
+
+
+def current(ledger: pd.DataFrame, historical: bool = False) -> pd.DataFrame:
+    """The ledger without its recalled history (rows with ``historical`` True), unless ``historical``."""
+    if historical or "historical" not in ledger:
+        return ledger
+    return ledger[~ledger["historical"].astype(bool)]
 
 
 def status_of(text: str, trigger_at: int) -> str:
@@ -437,10 +481,10 @@ def place_coordinates(places: Sequence[str], *, countries: Sequence[str | None] 
     return pd.DataFrame(rows, columns=["place", "latitude", "longitude", "country", "geonameid"])
 
 
-def places_table(ledger: pd.DataFrame) -> pd.DataFrame:
+def places_table(ledger: pd.DataFrame, *, historical: bool = False) -> pd.DataFrame:
     """Developments per place, with coordinates: ``place``, ``developments``, ``categories``,
-    ``latitude``, ``longitude``."""
-    placed = ledger.dropna(subset=["place"])
+    ``latitude``, ``longitude`` (recalled history left out unless ``historical``)."""
+    placed = current(ledger, historical).dropna(subset=["place"])
     if placed.empty:
         return pd.DataFrame({"place": pd.Series(dtype="object"), "developments": pd.Series(dtype="int64"),
                              "categories": pd.Series(dtype="object"), "latitude": pd.Series(dtype="float64"),
@@ -452,16 +496,17 @@ def places_table(ledger: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["developments", "place"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def reported_numbers(ledger: pd.DataFrame) -> pd.DataFrame:
+def reported_numbers(ledger: pd.DataFrame, *, historical: bool = False) -> pd.DataFrame:
     """The numbers the ledger reports, by category and unit, with who claims each; figures of the
     same category and unit from different claimants stand side by side (``contested`` is True when
     claimants' ranges differ).
 
     Returns:
         ``category``, ``unit``, ``claimant``, ``quantity_text``, ``value``, ``low``, ``high``,
-        ``date``, ``place``, ``hedged``, ``contested``, ``text``.
+        ``date``, ``place``, ``hedged``, ``contested``, ``text``; recalled history (``historical``
+        rows) is left out unless ``historical``.
     """
-    numbered = ledger.dropna(subset=["unit"]).copy()
+    numbered = current(ledger, historical).dropna(subset=["unit"]).copy()
     numbered["claimant"] = numbered["claimant"].fillna("(not attributed)")
     columns = ["category", "unit", "claimant", "quantity_text", "value", "low", "high", "date", "place", "hedged",
                "text"]

@@ -4,6 +4,7 @@
     python -m analysis.evaluate sentence-sentiment FILE.tsv
     python -m analysis.evaluate ner FILE.conll
     python -m analysis.evaluate quotes DIR
+    python -m analysis.evaluate developments GOLD.yaml [--corpora DIR] [--json] [--misses] [--disagreements] [--strict]
 
 ``quotes`` runs :func:`analysis.quotes.quotes` on every document of a PolNeAR folder (brat
 ``.ann`` files beside their ``.txt``) and scores content and source spans (see
@@ -308,7 +309,13 @@ def main(argv: list[str] | None = None) -> int:
     sample.add_argument("--out", default="-", help="CSV file to write (default: standard output)")
     review = commands.add_parser("developments-review", help="precision of a judged developments-sample CSV")
     review.add_argument("file")
+    from analysis import evaluate_developments
+
+    evaluate_developments.build_parser(commands.add_parser(
+        "developments", help="precision, recall and name agreement of the developments ledger on a gold YAML"))
     args = parser.parse_args(argv)
+    if args.task == "developments":
+        return evaluate_developments.run(args)
     try:
         if args.task == "developments-sample":
             table = developments_sample(args.paths, n=args.n, random_state=args.random_state, numbered=args.numbered)

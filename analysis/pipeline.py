@@ -263,7 +263,7 @@ def pipeline_version() -> str:
     digest = hashlib.blake2b(digest_size=8)
     digest.update(__import__("analysis").__version__.encode())
     for path in sorted(config.PACKAGE_DIR.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".txt", ".tsv", ".csv", ".yaml", ".gz", ".crfsuite") \
+        if path.is_file() and path.suffix in (".py", ".txt", ".tsv", ".csv", ".yaml", ".gz", ".crfsuite", ".json") \
                 and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(config.PACKAGE_DIR)).encode())
             digest.update(path.read_bytes())

@@ -303,3 +303,35 @@ class TestTriggerAnchors:
         arts = pd.DataFrame({"article_id": ["a"], "title": [None],
                              "text": ["Shelling K\u0130LLED 12 people in Kharkiv. New \u017fanctions hit banks."]})
         assert {"casualties", "sanctions"} <= set(developments(sentences(arts))["category"])
+
+
+def test_recalled_history_is_flagged_and_left_out_of_counts():
+    from analysis.developments import current, is_historical, reported_numbers
+
+    arts = pd.DataFrame({"article_id": ["a"], "title": [None], "published": pd.to_datetime(["2024-05-10"], utc=True),
+                         "text": ["Some 27 million Soviet citizens were killed in the Second World War. "
+                                  "Russia annexed Crimea in 2014 and shelled Kharkiv on Monday, killing two people. "
+                                  "Missiles hit Kyiv on Monday, killing three people."]})
+    ledger = developments(sentences(arts), arts=arts)
+    flags = ledger.set_index(["sent_id", "category"])["historical"]
+    assert flags[(0, "casualties")]
+    assert not flags[(1, "military_strike")] and not flags[(1, "casualties")]
+    assert not flags[(2, "military_strike")] and not flags[(2, "casualties")]
+    assert ledger["historical"].dtype == bool
+    kept = current(ledger)
+    assert len(kept) == len(ledger) - 1 and not kept["historical"].any()
+    assert len(current(ledger, historical=True)) == len(ledger)
+    figures = reported_numbers(ledger)[["value", "low", "high"]].max(axis=1)
+    assert set(figures) == {2, 3}
+    assert set(reported_numbers(ledger, historical=True)[["value", "low", "high"]].max(axis=1)) == {2, 3, 27_000_000}
+    published = pd.Timestamp("2024-05-10")
+    text = "Russian forces made small advances from where they had been pushed back nearly two years ago."
+    assert not is_historical(text, text.index("advances"), text.index("advances") + 8, published, published, None)
+    assert is_historical(text, text.index("pushed"), text.index("pushed") + 6, published, published, None)
+    # a year counts two or more years back, and a date the clause gives counts beyond 180 days
+    assert is_historical("Troops were deployed in 2022.", 12, 20, published, published, None)
+    assert not is_historical("Troops were deployed on Monday and the base was built in 2022.", 12, 20, published,
+                             published, None)
+    assert not is_historical("Troops were deployed in 2023.", 12, 20, published, published, None)
+    assert is_historical("Troops were deployed in May 2023.", 12, 20, published, pd.Timestamp("2023-05-01"),
+                         "May 2023")
