@@ -21,6 +21,8 @@ from typing import Sequence
 
 import pandas as pd
 
+from analysis import cameo as cameo_module
+from analysis import events as events_module
 from analysis import resources
 from analysis.dates import dates
 from analysis.quantities import quantities
@@ -33,7 +35,8 @@ CATEGORIES = ("diplomacy", "demand", "appeal", "statement", "military_strike", "
               "military_aid", "sanctions", "economy", "humanitarian", "military_restriction", "other")
 DEVELOPMENT_COLUMNS = ["article_id", "sent_id", "category", "date", "date_text", "place", "value", "low", "high",
                        "unit", "claimant", "actors", "text", "quantity_text", "hedged", "status", "trigger", "start",
-                       "end", "historical"]
+                       "end", "historical", "actor", "target", "cameo", "cameo_root", "quad_class", "goldstein",
+                       "acled_type", "acled_subtype"]
 #: A development dated this long before its article's publication is recalled history, not news.
 HISTORICAL_DAYS = 180
 #: Words in a development's clause that recall it from long before the article ("two years ago",
@@ -151,52 +154,179 @@ def developments(
     when = found_dates if found_dates is not None else dates(selected, arts=arts, roles=None)
     said = found_quotes if found_quotes is not None else quotes(sents, mentions=mentions, roles=roles)
     names = dict(zip(mentions["actor_id"].tolist(), mentions["actor"].tolist()))
+    details = {aid: (_text_or_none(country), kind) for aid, country, kind in
+               zip(mentions["actor_id"].tolist(), mentions["country"].tolist(), mentions["actor_type"].tolist())}
     by_sentence = {
         "numbers": _group(numbers, ("text", "value", "low", "high", "unit", "start", "end")),
         "dates": _group(when[when["resolved"]], ("date", "date_from", "text", "start", "end")),
-        "mentions": _group(mentions, ("start", "end", "actor", "actor_type")),
+        "mentions": _group(mentions, ("start", "end", "actor", "actor_id", "actor_type", "country", "method")),
     }
     claims = _claimants(said, selected, names)
     sources = _sources(selected, arts)
     article_ids, texts = selected["article_id"].tolist(), selected["text"].tolist()
     folded = [fold(text) for text in texts]
     live = _live_rules(article_ids, folded)
+    # First pass: each sentence's lexicon triggers; then the event coder reads every sentence of an
+    # article in order (who acts on whom; its context runs from sentence to sentence).
+    keyed, articles, order = [], [], {}
+    for i, (article_id, sent_id, text, start) in enumerate(
+            zip(article_ids, selected["sent_id"].tolist(), texts, selected["start"].tolist())):
+        key = (article_id, sent_id)
+        header = bool(_HEADER_RE.match(text))
+        lowered = folded[i]
+        found = [] if header else [
+            (category, match) for category, pattern, anchors in live[i]
+            if (anchors is None or any(a in lowered for a in anchors)) and (match := pattern.search(text))]
+        claimant = claims.get(key, (None, False, None))
+        speaker = None
+        if claimant[0] is not None:
+            country, kind = details.get(claimant[2], (None, None))
+            speaker = (claimant[0], country, kind)
+        if article_id not in order:
+            order[article_id] = len(articles)
+            articles.append([])
+        sentence = events_module.Sentence(text, start, [] if header else _first_per_category(found),
+                                          [] if header else by_sentence["mentions"].get(key, []), speaker)
+        articles[order[article_id]].append(sentence)
+        keyed.append((header, found, order[article_id], len(articles[order[article_id]]) - 1))
+    coded = events_module.code_sentences(articles)
     rows = []
     for i, (article_id, sent_id, text, start, end) in enumerate(
             zip(article_ids, selected["sent_id"].tolist(), texts, selected["start"].tolist(),
                 selected["end"].tolist())):
+        header, found, a, s_index = keyed[i]
+        sentence_events = coded[a][s_index]
         key = (article_id, sent_id)
-        if _HEADER_RE.match(text):
-            continue
-        lowered = folded[i]
-        found = [(category, match) for category, pattern, anchors in live[i]
-                 if (anchors is None or any(a in lowered for a in anchors)) and (match := pattern.search(text))]
-        if not found:
+        spoken = None if header else _position_taken(text, claims.get(key), details)
+        if header or not (found or sentence_events or spoken):
             continue
         sentence_mentions = by_sentence["mentions"].get(key)
         involved = _actors(sentence_mentions)
-        claimant, resolved = claims.get(key, (None, False))
+        claimant, resolved, _aid = claims.get(key, (None, False, None))
         if not resolved:
             claimant = cue_claimant(text, sentence_mentions, start, source=sources.get(article_id)) or claimant
         hedged = bool(_HEDGE_RE.search(text))
-        seen = set()
-        for category, match in found:
-            if category in seen:
-                continue
-            seen.add(category)
-            number = _quantity(by_sentence["numbers"].get(key), category, start + match.start(), start + match.end(),
+        sentence_rows = _sentence_rows(found, sentence_events)
+        if spoken is not None and (STATEMENT_BESIDE or not sentence_rows) and \
+                all(row[0] != "statement" for row in sentence_rows):
+            sentence_rows.append(("statement", spoken.start(), spoken.end(), _Spoken(claims[key][0], _spoken_of(
+                by_sentence["mentions"].get(key), claims[key][0]))))
+        for category, trigger_start, trigger_end, event in sentence_rows:
+            trigger = text[trigger_start:trigger_end]
+            number = _quantity(by_sentence["numbers"].get(key), category, start + trigger_start, start + trigger_end,
                                text, start)
-            date, date_text = _date(by_sentence["dates"].get(key), published.get(article_id), start + match.start())
-            place = _nearest_place(sentence_mentions, start + match.start(), start + match.end())
-            recalled = is_historical(text, match.start(), match.end(), published.get(article_id), date, date_text)
+            date, date_text = _date(by_sentence["dates"].get(key), published.get(article_id), start + trigger_start)
+            place = _nearest_place(sentence_mentions, start + trigger_start, start + trigger_end)
+            recalled = is_historical(text, trigger_start, trigger_end, published.get(article_id), date, date_text)
+            code = event.cameo if event is not None else events_module.NOMINAL_CODES.get(category)
+            acled = cameo_module.acled_type(code, text) if code is not None else (None, None)
+            says = claimant
+            if says is None and getattr(event, "actor_known", False) and cameo_module.quad_class(code) in (1, 3):
+                says = event.actor          # a warning, demand or appeal is its actor's own word
             rows.append((article_id, sent_id, category, date, date_text, place,
                          *(number[k] if number is not None else None for k in ("value", "low", "high", "unit")),
-                         claimant, involved, text, number["text"] if number is not None else None, hedged,
-                         status_of(text, match.start()), match.group(), start, end, recalled))
+                         says, involved, text, number["text"] if number is not None else None, hedged,
+                         status_of(text, trigger_start), trigger, start, end, recalled,
+                         event.actor if event is not None else None, event.target if event is not None else None,
+                         code, code[:2] if code else None, cameo_module.quad_class(code), cameo_module.goldstein(code),
+                         *acled))
     frame = pd.DataFrame(rows, columns=DEVELOPMENT_COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"])
     return frame.astype({"sent_id": "int64", "value": "float64", "low": "float64", "high": "float64",
-                         "hedged": "bool", "start": "int64", "end": "int64", "historical": "bool"})
+                         "hedged": "bool", "start": "int64", "end": "int64", "historical": "bool",
+                         "quad_class": "Int64", "goldstein": "float64"})
+
+
+#: Words of a speaker's sentence that make it a position on the conflict (a statement): war and
+#: peace, attacks and defence, security, alliances, sanctions, threats and blame.
+_STATEMENT_TOPIC_RE = re.compile(
+    r"\b(?:war|wars|invasion|invade[sd]?|invading|attack(?:s|ed|ing)?|aggression|aggressors?|conflict|"
+    r"security|threat(?:s|en(?:s|ed)?)?|nato|sanctions?|troops|military|forces|peace|crisis|escalat\w*|"
+    r"destruction|weapons|army|armies|fight(?:s|ing)?|defen[cs]e|sovereignty|territor(?:y|ial)|"
+    r"ceasefire|occupation|occupiers?|independence|borders?|alliance|allies|stability)\b", re.IGNORECASE)
+#: A speaker's position is a statement beside the sentence's other developments too (True), or
+#: only when the sentence reports none (False).
+STATEMENT_BESIDE = False
+#: Kinds of known speakers whose positions on the conflict are statements.
+_STATEMENT_SPEAKERS = frozenset({"person", "state", "organization"})
+
+
+class _Spoken:
+    """The event of a speaker's position: the speaker is its actor."""
+
+    how, cameo, actor_known = "speech", "010", True
+
+    def __init__(self, speaker: str, target: str | None = None):
+        self.actor = speaker
+        self.target = target
+        self.category = "statement"
+
+
+def _spoken_of(found: list[dict] | None, speaker: str) -> str | None:
+    """Who a speaker's position is about: the first actor the sentence names, other than the speaker
+    (states, bodies and people before places)."""
+    named = [m for m in found or () if m["actor"] != speaker]
+    for wanted in (lambda m: m["actor_type"] != "place", lambda m: True):
+        for mention in named:
+            if wanted(mention):
+                return mention["actor"]
+    return None
+
+
+def _position_taken(text: str, claim: tuple | None, details: dict) -> re.Match | None:
+    """The word that makes a sentence a known speaker's position on the conflict (the sentence is
+    the speaker's quote or reported speech, and speaks of war, security, sanctions...), else None."""
+    if claim is None or not claim[1]:
+        return None
+    _country, kind = details.get(claim[2], (None, None))
+    if kind not in _STATEMENT_SPEAKERS:
+        return None
+    return _STATEMENT_TOPIC_RE.search(text)
+
+
+def _text_or_none(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _first_per_category(found: list[tuple[str, re.Match]]) -> list[tuple[str, int, int]]:
+    """The first lexicon match of each category, as ``(category, start, end)`` in the sentence."""
+    seen, out = set(), []
+    for category, match in found:
+        if category not in seen:
+            seen.add(category)
+            out.append((category, match.start(), match.end()))
+    return out
+
+
+def _sentence_rows(found: list[tuple[str, re.Match]], coded: list) -> list[tuple]:
+    """A sentence's rows: one per category, ``(category, trigger start, trigger end, event)``. A
+    category the lexicon names keeps its words as the trigger (they anchor its number, date and
+    status) and takes actor and target from the coder's verb event of that category, else from its
+    phrase event; a category only a verb gives follows, triggered by that verb."""
+    rows, seen = [], set()
+    verbs: dict = {}
+    phrases: dict = {}
+    inside: set[int] = set()       # verb events within a lexicon phrase: the phrase's category is theirs
+    for k, event in enumerate(coded):
+        if event.how == "verb":
+            for category, match in found:
+                if event.trigger[0] < match.end() and match.start() < event.trigger[1]:
+                    inside.add(k)
+                    verbs.setdefault(category, event)
+                    break
+    for k, event in enumerate(coded):
+        if k not in inside:
+            (verbs if event.how == "verb" else phrases).setdefault(event.category, event)
+    for category, match in found:
+        if category in seen:
+            continue
+        seen.add(category)
+        rows.append((category, match.start(), match.end(), verbs.get(category) or phrases.get(category)))
+    for k, event in enumerate(coded):
+        if event.how == "verb" and k not in inside and event.category not in seen:
+            seen.add(event.category)
+            rows.append((event.category, event.trigger[0], event.trigger[1], event))
+    return rows
 
 
 def _live_rules(article_ids: list, folded: list[str]) -> list[tuple]:
@@ -435,7 +565,7 @@ def _claimants(said: pd.DataFrame, selected: pd.DataFrame, names: dict) -> dict:
                       or (cue_start is not None and start <= cue_start < end))
             if inside:
                 actor = names.get(actor_id) if actor_id else None
-                claims[(article_id, sent_id)] = (actor or speaker, actor is not None)
+                claims[(article_id, sent_id)] = (actor or speaker, actor is not None, actor_id if actor else None)
                 break
     return claims
 

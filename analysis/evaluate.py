@@ -3,6 +3,8 @@
     python -m analysis.evaluate target-sentiment FILE.jsonl [--split heldout|train|all]
     python -m analysis.evaluate sentence-sentiment FILE.tsv
     python -m analysis.evaluate ner FILE.conll
+    python -m analysis.evaluate pos [FILE.conll] [--json]
+    python -m analysis.evaluate chunks [FILE.conll] [--json] [--gold-pos]
     python -m analysis.evaluate quotes DIR
     python -m analysis.evaluate developments GOLD.yaml [--corpora DIR] [--json] [--misses] [--disagreements] [--strict]
 
@@ -12,6 +14,10 @@
 
 ``ner`` tags a CoNLL-2003-format file (token first, tag last) and prints exact-span precision,
 recall and F1 per type, for PER+ORG+LOC together and overall, and the tagging speed.
+
+``pos`` and ``chunks`` score :mod:`analysis.parse` on a CoNLL-2003-format file (default CoNLL's
+valid.txt): token accuracy of the part-of-speech tags, also on the words train.txt does not have;
+chunk-span precision, recall and F1, overall and per type, with predicted tags as at run time.
 
 ``target-sentiment`` reads any file in NewsMTSC's format (one sentence per line with its targets
 and their polarity: 2 negative, 4 neutral, 6 positive) and prints macro-F1, accuracy and the
@@ -313,9 +319,18 @@ def main(argv: list[str] | None = None) -> int:
 
     evaluate_developments.build_parser(commands.add_parser(
         "developments", help="precision, recall and name agreement of the developments ledger on a gold YAML"))
+    for task, what in (("pos", "part-of-speech accuracy (all and unknown words)"),
+                       ("chunks", "chunk precision, recall and F1 per type, with predicted tags")):
+        shallow = commands.add_parser(task, help=f"{what} on a CoNLL-2003-format file")
+        shallow.add_argument("file", nargs="?", default=None, help="default: ../shared/eval/conll2003/valid.txt")
+        shallow.add_argument("--json", action="store_true", help="print the figures as JSON")
+        if task == "chunks":
+            shallow.add_argument("--gold-pos", action="store_true", help="chunk with the file's own tags")
     args = parser.parse_args(argv)
     if args.task == "developments":
         return evaluate_developments.run(args)
+    if args.task in ("pos", "chunks"):
+        return _evaluate_shallow(args)
     try:
         if args.task == "developments-sample":
             table = developments_sample(args.paths, n=args.n, random_state=args.random_state, numbered=args.numbered)
@@ -351,6 +366,40 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print("confusion (rows gold, columns predicted):")
     print(result["confusion"].to_string())
+    return 0
+
+
+def _evaluate_shallow(args: argparse.Namespace) -> int:
+    """``pos`` and ``chunks``: score :mod:`analysis.parse` and print the figures."""
+    from analysis import parse
+
+    path = Path(args.file) if args.file else parse.DEFAULT_VALID
+    try:
+        if args.task == "pos":
+            result = parse.evaluate_pos(path)
+        else:
+            result = parse.evaluate_chunks(path, gold_pos=args.gold_pos)
+    except (OSError, ValueError) as exc:
+        print(f"evaluate: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"{result['sentences']:,} sentences, {result['tokens']:,} tokens, "
+          f"tagged at {result['tokens_per_second']:,.0f} tokens/s")
+    if args.task == "pos":
+        print(f"accuracy {result['accuracy']:.4f}")
+        if result["unknown_tokens"] is not None:
+            unknown = result["unknown_accuracy"]
+            print(f"unknown words (not in train.txt): {result['unknown_tokens']:,} tokens, accuracy "
+                  + (f"{unknown:.4f}" if unknown is not None else "-"))
+        return 0
+    print(f"{'gold' if result['gold_pos'] else 'predicted'} part-of-speech tags (accuracy {result['pos_accuracy']:.4f})")
+    print(f"{'type':<8}{'precision':>10}{'recall':>8}{'f1':>8}{'gold':>8}")
+    print(f"{'overall':<8}{result['precision']:>10.4f}{result['recall']:>8.4f}{result['f1']:>8.4f}"
+          f"{sum(t['gold'] for t in result['types'].values()):>8}")
+    for kind, row in result["types"].items():
+        print(f"{kind:<8}{row['precision']:>10.4f}{row['recall']:>8.4f}{row['f1']:>8.4f}{row['gold']:>8}")
     return 0
 
 

@@ -58,6 +58,7 @@ MILITARY_NOUNS = frozenset(
 _VICTIM_NOUNS = frozenset(
     "people residents civilians men women children families family person persons man woman child "
     "inhabitants villagers evacuees refugees diners victims passengers pensioners elderly".split())
+_ARMS_OR_VICTIMS = MILITARY_NOUNS | _VICTIM_NOUNS
 _DETERMINERS = frozenset("a an the this that these those some any its their his her our".split())
 #: Prepositions whose noun phrase is what an act was done to, by kind of act.
 _TARGET_PREPOSITIONS = {
@@ -133,6 +134,8 @@ class Event:
     target: str | None = None
     actor_country: str | None = None
     how: str = "verb"
+    actor_known: bool = False     # the actor is a known actor (a mention, a resolved pronoun), not words
+    target_known: bool = False
 
 
 # --------------------------------------------------------------------------------------------
@@ -185,6 +188,8 @@ class ExtraVerb:
     words: tuple[str, ...]
     code: str | None
     category: str | None
+    pattern_only: bool = False     # codes only through a dictionary pattern or a longer dictionary form
+    no_event: bool = False         # codes nothing of its own: its object does ("resume the offensive")
 
 
 @functools.lru_cache(maxsize=1)
@@ -197,13 +202,27 @@ def extra_verbs() -> dict[str, list[tuple[tuple[str, ...], ExtraVerb]]]:
         if category != "-" and category not in CATEGORIES:
             raise resources.ResourceMissingError(f"event_verbs.tsv: unknown category {category!r}")
         words = verb.split()
-        entry = ExtraVerb(tuple(words), None if code == "-" else code, None if category == "-" else category)
+        entry = ExtraVerb(tuple(words), None if code in ("-", "pattern", "none") else code,
+                          None if category == "-" else category, code == "pattern", code == "none")
         for first in cameo._regular_forms(words[0]) + [words[0]]:
             form = (first, *words[1:])
             table.setdefault(first, []).append((form, entry))
     for forms in table.values():
         forms.sort(key=lambda pair: -len(pair[0]))
     return table
+
+
+@functools.lru_cache(maxsize=1)
+def _pattern_only_lemmas() -> frozenset[str]:
+    """Verbs of many senses (``event_verbs.tsv`` code "pattern") that code only through a pattern,
+    whatever their form ("took", "broke" as well as "take", "break")."""
+    return frozenset(verb.words[0] for forms in extra_verbs().values() for _form, verb in forms if verb.pattern_only)
+
+
+@functools.lru_cache(maxsize=1)
+def _no_event_lemmas() -> frozenset[str]:
+    """Aspectual verbs (``event_verbs.tsv`` code "none"): their object is the event."""
+    return frozenset(verb.words[0] for forms in extra_verbs().values() for _form, verb in forms if verb.no_event)
 
 
 @functools.lru_cache(maxsize=1)
@@ -503,6 +522,16 @@ def verb_triggers(parsed: Parsed) -> list[tuple[int, int, str | None, str | None
                 continue  # "killed in an accident": the dictionary says no event
             pattern_code = code if pattern is not None else None
             category = category_of(code, entry.block if pattern is None else None)
+        if (extras and extras[0][1].no_event) or (entries and entries[0][1].words[0] in _no_event_lemmas()):
+            at += size
+            continue
+        general = (extras and extras[0][1].pattern_only) or (
+            entries and entries[0][1].words[0] in _pattern_only_lemmas())
+        if general:
+            if pattern_code is None and (size == 1 or lower[at + 1] == "to"):
+                at += size
+                continue          # "asked whether", "a restaurant called Paradise", "going to": no event
+            extras = []
         if extras:
             _n, verb = extras[0]
             lemma = " ".join(verb.words)
@@ -585,8 +614,14 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
             actor_span, target_span = subject, obj
         pps = following_pps(parsed, vp)
         target_span = _pick_target(parsed, category, code, target_span, pps, mentions)
-        events.append(_event(parsed, text, mentions, context, category, code, (first, end), actor_span,
-                             target_span, military, "verb", before=first))
+        if _lemma == "flee" and actor_span is not None and (
+                any(w.lower() in MILITARY_NOUNS for w in parsed.words[actor_span[0]:actor_span[1]])
+                or any(m.actor_type in ("state", "armed_group") for m in _mentions_in(mentions, actor_span))):
+            category, code, military = "ground_movement", "0874", True    # troops fled: a retreat
+        event = _event(parsed, text, mentions, context, category, code, (first, end), actor_span,
+                       target_span, military, "verb", before=first)
+        if event is not None:
+            events.append(event)
     for category, code, first, end in nominal:
         chunk = _chunk_index(parsed, end - 1)
         military = _military(code, category)
@@ -610,7 +645,7 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
                     target_span = _np_chain_right(parsed, _chunk_index(parsed, span[0]))
         code = refine_code(code, category, parsed.words)
         events.append(_event(parsed, text, mentions, context, category, code, (first, end), actor_span,
-                             target_span, military, "phrase", before=first))
+                             target_span, military, "phrase", before=first))   # a phrase always holds
     return events
 
 
@@ -640,17 +675,159 @@ def _pick_target(parsed: Parsed, category: str, code: str | None, span: tuple[in
 
 
 def _event(parsed, text, mentions, context, category, code, trigger, actor_span, target_span, military, how,
-           *, before) -> Event:
+           *, before) -> Event | None:
+    if actor_span is not None and actor_span[0] < trigger[1] and trigger[0] < actor_span[1]:
+        actor_span = None            # the trigger's own words ("A rocket blast hit ...") are not its actor
+    if target_span is not None and target_span[0] < trigger[1] and trigger[0] < target_span[1]:
+        target_span = None
+    if category == "casualties" and actor_span is not None and not _mentions_in(mentions, actor_span) and not any(
+            w.lower() in MILITARY_NOUNS for w in parsed.words[actor_span[0]:actor_span[1]]):
+        if target_span is None:
+            target_span = actor_span         # "Two men aged 50 and 48 were killed": who died, not who killed
+        actor_span = None
     actor, country, mention = resolve(parsed, actor_span, mentions, text, military=military, context=context,
                                       before=before)
     if actor is None and category in VIOLENT and how and context.last_violent:
         actor, country = context.last_violent, context.last_violent_country
-    target, _tc, _tm = resolve(parsed, target_span, mentions, text, military=False, context=context, role="target",
-                               before=before)
+    target, target_country, target_mention = resolve(parsed, target_span, mentions, text, military=False,
+                                                     context=context, role="target", before=before)
     if target is not None and actor is not None and target == actor:
-        target = None
+        target = target_country = target_mention = None
+    event = Event(category, code, trigger, actor, target, country, how,
+                  actor is not None and (mention is not None or country is not None),
+                  target is not None and (target_mention is not None or target_country is not None))
+    if not holds(event, parsed.lower[_clause_start(parsed, trigger[0]):_clause_end(parsed, trigger[1])]):
+        return None
     if mention is not None:
         context.last_subject = mention
-    if category in ("military_strike", "ground_movement") and actor is not None:
+    if category in ("military_strike", "ground_movement") and event.actor_known:
         context.last_violent, context.last_violent_country = actor, country
-    return Event(category, code, trigger, actor, target, country, how)
+    return event
+
+
+def holds(event: Event, clause: Sequence[str]) -> bool:
+    """Whether a verb's event stands (a phrase of the lexicon always does). As PETRARCH codes only
+    what a known actor does, a verb of talks, demands, aid or statements needs its actor to be a
+    known actor (a name of the actors layer, a pronoun that resolves to one, the quote's speaker);
+    a verb of violence needs a known actor or target, or a word of arms or of victims in its clause
+    ("the building was destroyed by shelling", "killed three people")."""
+    if event.how != "verb":
+        return True
+    if event.category in VIOLENT:
+        return event.actor_known or event.target_known or not _ARMS_OR_VICTIMS.isdisjoint(clause)
+    return event.actor_known
+
+
+# --------------------------------------------------------------------------------------------
+# Many sentences: the developments ledger's entry point
+# --------------------------------------------------------------------------------------------
+
+#: The CAMEO code of a development the lexicon names by a noun or a phrase ("air strikes",
+#: "sanctions", "refugees"), by its category; a weapon in the clause refines a strike (195, 194).
+NOMINAL_CODES = {"military_strike": "190", "ground_movement": "190", "casualties": "190", "military_aid": "072",
+                 "humanitarian": "073", "sanctions": "163", "diplomacy": "040", "demand": "100", "appeal": "020",
+                 "military_restriction": "191", "statement": "010", "economy": "061", "other": None}
+
+#: Sentences longer than this many tokens are not parsed (text whose line breaks were lost): their
+#: lexicon rows keep no actor or target rather than a guess across a run-on page.
+MAX_PARSE_TOKENS = 150
+
+
+@dataclass
+class Sentence:
+    """One sentence to code: its text, its absolute offset, its lexicon triggers as character
+    spans of the sentence, and its actor mentions (absolute offsets)."""
+
+    text: str
+    start: int
+    nominal: list[tuple[str, int, int]]          # (category, char start, char end), relative
+    mentions: list[dict]                         # start, end, actor, actor_id, actor_type, country, method
+    speaker: tuple[str, str | None, str | None] | None = None   # (name, country, type) of the quote's speaker
+
+
+def needs_parse(lowered_words: set[str]) -> bool:
+    """Whether a sentence with these lower-cased words may hold a verb that codes an event."""
+    return not lowered_words.isdisjoint(trigger_words())
+
+
+_WORDS_RE = re.compile(r"[a-z]+")
+
+
+def code_sentences(article_sentences: Sequence[Sequence[Sentence]]) -> list[list[list[Event]]]:
+    """The events of many sentences, article by article (the context of an article's sentences, its
+    last act of violence, runs from one to the next). Sentences with a lexicon trigger or a verb of
+    the dictionaries are tagged and chunked together (:func:`analysis.parse.parse`); the others
+    give no event. Events' triggers are character spans of their sentence (``trigger``), not tokens.
+
+    Raises:
+        ResourceMissingError: the tagger or chunker model is not installed.
+    """
+    from analysis import parse as shallow
+    from analysis.text import token_spans
+
+    todo: list[tuple[int, int, list[tuple[int, int]]]] = []
+    for a, sentences in enumerate(article_sentences):
+        for s, sentence in enumerate(sentences):
+            lowered = sentence.text.lower()
+            if not sentence.nominal and not needs_parse(set(_WORDS_RE.findall(lowered))):
+                continue
+            spans = token_spans(sentence.text)
+            if not spans or len(spans) > MAX_PARSE_TOKENS or not any(_letters(sentence.text[b:e]) for b, e in spans):
+                continue
+            todo.append((a, s, spans))
+    parsed_by: dict[tuple[int, int], Parsed] = {}
+    if todo:
+        token_lists = [[article_sentences[a][s].text[b:e] for b, e in spans] for a, s, spans in todo]
+        tagged = shallow.parse(token_lists)
+        for (a, s, spans), rows in zip(todo, tagged):
+            pos = [p for _w, p, _c in rows]
+            chunks = [Chunk(kind, b, e) for kind, b, e in shallow.chunk_spans([c for _w, _p, c in rows])]
+            parsed_by[(a, s)] = Parsed([w for w, _p, _c in rows], spans, pos, chunks)
+    out: list[list[list[Event]]] = []
+    for a, sentences in enumerate(article_sentences):
+        context = Context()
+        coded: list[list[Event]] = []
+        for s, sentence in enumerate(sentences):
+            parsed = parsed_by.get((a, s))
+            if parsed is None:
+                coded.append([])
+                continue
+            if sentence.speaker is not None:
+                context.speaker, context.speaker_country, context.speaker_type = sentence.speaker
+            else:
+                context.speaker = context.speaker_country = context.speaker_type = None
+            mentions = _token_mentions(parsed, sentence)
+            nominal = []
+            for category, b, e in sentence.nominal:
+                first, end = _token_range(parsed, b, e)
+                if first < end:
+                    nominal.append((category, NOMINAL_CODES.get(category), first, end))
+            events = code_sentence(parsed, sentence.text, mentions, nominal=nominal, context=context)
+            for event in events:
+                first, end = event.trigger
+                event.trigger = (parsed.spans[first][0], parsed.spans[end - 1][1])
+            coded.append(events)
+        out.append(coded)
+    return out
+
+
+def _letters(word: str) -> bool:
+    return any(ch.isalpha() for ch in word)
+
+
+def _token_range(parsed: Parsed, start: int, end: int) -> tuple[int, int]:
+    """The tokens that overlap characters ``start:end`` of the sentence."""
+    inside = [k for k, (b, e) in enumerate(parsed.spans) if b < end and e > start]
+    return (inside[0], inside[-1] + 1) if inside else (0, 0)
+
+
+def _token_mentions(parsed: Parsed, sentence: Sentence) -> list[Mention]:
+    found = []
+    for m in sentence.mentions:
+        first, end = _token_range(parsed, m["start"] - sentence.start, m["end"] - sentence.start)
+        if first < end:
+            country = m.get("country")
+            found.append(Mention(first, end, m["actor"], m["actor_id"], m["actor_type"],
+                                 country if isinstance(country, str) and country else None,
+                                 m.get("method") if isinstance(m.get("method"), str) else ""))
+    return found

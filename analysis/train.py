@@ -3,6 +3,8 @@
     python -m analysis.train target-sentiment [--data ../shared/eval/newsmtsc/train.jsonl]
     python -m analysis.train ner [--data ../shared/eval/conll2003/train.txt]
     python -m analysis.train cameo [--data ../shared/eval/petrarch_dictionaries/CAMEO.2.0.txt]
+    python -m analysis.train pos [--data ../shared/eval/conll2003/train.txt] [--out FILE]
+    python -m analysis.train chunks [--data ../shared/eval/conll2003/train.txt] [--out FILE] [--folds 4]
 
 ``target-sentiment`` trains the model behind :func:`analysis.sentiment.target_sentiment` on
 NewsMTSC's train.jsonl, leaving out the held-out slice (:func:`analysis.evaluate.is_heldout`) that
@@ -14,6 +16,11 @@ to ``analysis/resources/models/target_sentiment.json.gz``. Same data, same file,
 
 ``ner`` trains the CRF name tagger of :mod:`analysis.ner` (NLTK's CRFTagger on python-crfsuite) on
 CoNLL-2003's train.txt and writes ``analysis/resources/models/ner_conll2003.crfsuite``.
+
+``pos`` and ``chunks`` train the part-of-speech tagger and the chunker of :mod:`analysis.parse`
+(CRFs on python-crfsuite) on CoNLL-2003's train.txt and write
+``analysis/resources/models/pos_conll2003.crfsuite`` and ``chunks_conll2003.crfsuite``; the
+chunker learns from part-of-speech tags predicted by jackknifing (``--folds``; 0: CoNLL's own tags).
 
 ``cameo`` compiles PETRARCH2's CAMEO verb dictionary into ``analysis/resources/cameo_verbs.json``
 (verb forms, phrase patterns and their CAMEO codes; see ``analysis/resources/cameo.md``).
@@ -188,7 +195,30 @@ def main(argv: list[str] | None = None) -> int:
     cameo = commands.add_parser("cameo", help="compile PETRARCH2's CAMEO verb dictionary into package data")
     cameo.add_argument("--data", type=Path, default=DEFAULT_CAMEO)
     cameo.add_argument("--out", type=Path, default=None)
+    for task, what in (("pos", "the CRF part-of-speech tagger"), ("chunks", "the CRF chunker")):
+        shallow = commands.add_parser(task, help=f"train {what} on CoNLL-2003 train.txt")
+        shallow.add_argument("--data", type=Path, default=DEFAULT_CONLL)
+        shallow.add_argument("--out", type=Path, default=None)
+        if task == "chunks":
+            shallow.add_argument("--folds", type=int, default=None,
+                                 help="jackknife folds for the training tags (default 4; 0: CoNLL's tags)")
     args = parser.parse_args(argv)
+    if args.task in ("pos", "chunks"):
+        from analysis import parse
+
+        if not args.data.is_file():
+            print(f"train: {args.data} not found (CoNLL-2003 lives in ../shared/eval/conll2003)", file=sys.stderr)
+            return 2
+        out = args.out or config.RESOURCES_DIR / (parse.POS_MODEL_FILE if args.task == "pos" else parse.CHUNK_MODEL_FILE)
+        if args.task == "pos":
+            info = parse.train_pos(args.data, out)
+        else:
+            folds = parse.JACKKNIFE_FOLDS if args.folds is None else args.folds
+            info = parse.train_chunks(args.data, out, folds=folds)
+        extra = f", training tags jackknifed in {info['folds']} folds" if info.get("folds") else ""
+        print(f"trained on {info['sentences']:,} sentences ({info['tokens']:,} tokens){extra}, {info['options']} "
+              f"in {info['seconds']:.0f} s -> {out} ({out.stat().st_size / 1e6:.1f} MB)")
+        return 0
     if args.task == "cameo":
         from analysis.cameo import VERBS_FILE, build_verb_dictionary, write_verb_dictionary
 
