@@ -229,6 +229,28 @@ class VerbDictionary:
                 self.forms.setdefault(words[0], []).append((words, entry))
         for candidates in self.forms.values():
             candidates.sort(key=lambda pair: -len(pair[0]))
+        #: block -> for each pattern, the words it cannot match without: its own words, and for
+        #: each synonym set it names, the first words of the set's members (a quick test before
+        #: the exact one; a pattern that fails it cannot match)
+        self._needs = {name: tuple(self._needed(pattern) for pattern in patterns)
+                       for name, patterns in self.patterns.items()}
+        #: block -> word -> the patterns (by order) that one of whose needed words it is: each
+        #: pattern is filed under its own first word, or under every first word of its first set
+        self._keyed: dict[str, dict[str, list[int]]] = {}
+        for name, needs in self._needs.items():
+            keyed: dict[str, list[int]] = {}
+            for order, (words, sets) in enumerate(needs):
+                keys = [min(words)] if words else sorted(sets[0]) if sets else []
+                for key in keys:
+                    keyed.setdefault(key, []).append(order)
+            self._keyed[name] = keyed
+
+    def _needed(self, pattern: Pattern) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+        slots = pattern.before + pattern.after
+        words = frozenset(slot for slot in slots if not slot.startswith("&"))
+        sets = tuple(frozenset(member[0] for member in self.sets.get(slot, ()) if member)
+                     for slot in slots if slot.startswith("&"))
+        return words, sets
 
     def entries(self, words: Sequence[str], at: int) -> list[tuple[int, VerbEntry]]:
         """The dictionary's verbs whose form starts at ``words[at]`` (lower case), as ``(number of
@@ -247,8 +269,18 @@ class VerbDictionary:
         accident") says the words report no event: the code is None and the pattern is returned."""
         best, best_rank = None, None
         verb = "_".join(entry.words).upper()
-        for order, pattern in enumerate(self.patterns.get(entry.block, ())):
+        before, after = before[-PATTERN_REACH:], after[:PATTERN_REACH]
+        present = _stems(before) | _stems(after)
+        needs = self._needs.get(entry.block, ())
+        patterns = self.patterns.get(entry.block, ())
+        keyed = self._keyed.get(entry.block, {})
+        candidates = sorted({order for word in present for order in keyed.get(word, ())})
+        for order in candidates:
+            pattern = patterns[order]
             if not pattern.size:
+                continue
+            words, sets = needs[order]
+            if not words <= present or not all(not first.isdisjoint(present) for first in sets):
                 continue
             if not (_in_order(pattern.after, after[:PATTERN_REACH], self.sets)
                     and _in_order(pattern.before, before[-PATTERN_REACH:], self.sets)):
@@ -259,6 +291,20 @@ class VerbDictionary:
         if best is not None:
             return best.code, best
         return entry.code, None
+
+
+def _stems(tokens: Sequence[str]) -> set[str]:
+    """Every dictionary word the tokens can match (see :func:`_word_matches`): each token as it is,
+    and without its plural ending."""
+    out = set(tokens)
+    for token in tokens:
+        if token.endswith("s"):
+            out.add(token[:-1])
+            if token.endswith("es"):
+                out.add(token[:-2])
+                if token.endswith("ies"):
+                    out.add(token[:-3] + "y")
+    return out
 
 
 def _word_matches(token: str, word: str) -> bool:

@@ -226,6 +226,17 @@ def _no_event_lemmas() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def violent_trigger_words() -> frozenset[str]:
+    """First words of the verb forms whose own code or category is an act of violence ("shelled",
+    "killed", "captured"): such a verb may stand on the article's last violent actor alone."""
+    words = {first for first, forms in extra_verbs().items() if any(v.category in VIOLENT for _f, v in forms)}
+    for first, forms in cameo.verb_dictionary().forms.items():
+        if any(category_of(entry.code, entry.block) in VIOLENT for _form, entry in forms):
+            words.add(first)
+    return frozenset(words) & trigger_words()
+
+
+@functools.lru_cache(maxsize=1)
 def trigger_words() -> frozenset[str]:
     """First words of every verb form that can give an event (a sentence with none of these and no
     lexicon trigger needs no parse)."""
@@ -745,9 +756,38 @@ class Sentence:
     speaker: tuple[str, str | None, str | None] | None = None   # (name, country, type) of the quote's speaker
 
 
-def needs_parse(lowered_words: set[str]) -> bool:
-    """Whether a sentence with these lower-cased words may hold a verb that codes an event."""
-    return not lowered_words.isdisjoint(trigger_words())
+def needs_parse(sentence: Sentence, lowered_words: set[str]) -> bool:
+    """Whether a sentence may hold an event, before it is parsed: it has a lexicon trigger, or a
+    verb of the dictionaries and what such a verb's event needs to stand (see :func:`holds`): a
+    known actor named in it, a quote's speaker, words of arms or victims, or a verb of violence
+    (which may take the article's last violent actor)."""
+    if sentence.nominal:
+        return True
+    if lowered_words.isdisjoint(trigger_words()):
+        return False
+    if lowered_words.isdisjoint(_conflict_words()):
+        return False
+    return (sentence.speaker is not None or any(m["actor_type"] != "place" for m in sentence.mentions)
+            or not lowered_words.isdisjoint(_ARMS_OR_VICTIMS) or not lowered_words.isdisjoint(violent_trigger_words()))
+
+
+#: Words of war and its politics; a sentence without one (and without a lexicon trigger) is not
+#: read for verbs: the dictionary's verbs of talks, aid or blame outside such a sentence are
+#: mostly business, sport and courts, which the ledger's lexicon covers where it matters.
+CONFLICT_WORDS = frozenset(
+    "war wars warfare invasion invade invaded invades invading attack attacks attacked attacking aggression "
+    "aggressor aggressors conflict conflicts security threat threats threaten threatens threatened nato "
+    "sanction sanctions sanctioned military militia militias militants rebels insurgents peace peacekeepers "
+    "crisis escalation escalate escalated destruction weapon weapons arms ammunition army armies fight fights "
+    "fighting fought defence defense sovereignty territory territorial ceasefire truce occupation occupied "
+    "occupiers occupier border borders frontline front alliance allies ally regime regimes kremlin pentagon "
+    "strike strikes struck bombing bombed shelling shelled killed wounded dead casualties hostages prisoners "
+    "refugees evacuation evacuated humanitarian nuclear genocide terrorism terrorist terrorists".split())
+
+
+@functools.lru_cache(maxsize=1)
+def _conflict_words() -> frozenset[str]:
+    return CONFLICT_WORDS | _ARMS_OR_VICTIMS | violent_trigger_words()
 
 
 _WORDS_RE = re.compile(r"[a-z]+")
@@ -769,11 +809,16 @@ def code_sentences(article_sentences: Sequence[Sequence[Sentence]]) -> list[list
     for a, sentences in enumerate(article_sentences):
         for s, sentence in enumerate(sentences):
             lowered = sentence.text.lower()
-            if not sentence.nominal and not needs_parse(set(_WORDS_RE.findall(lowered))):
+            if not needs_parse(sentence, set(_WORDS_RE.findall(lowered))):
                 continue
             spans = token_spans(sentence.text)
             if not spans or len(spans) > MAX_PARSE_TOKENS or not any(_letters(sentence.text[b:e]) for b, e in spans):
                 continue
+            if not sentence.nominal:
+                # a verb of the dictionaries must code something here, were every word a verb
+                words = [sentence.text[b:e] for b, e in spans]
+                if not verb_triggers(Parsed(words, spans, ["VB"] * len(words), [])):
+                    continue
             todo.append((a, s, spans))
     parsed_by: dict[tuple[int, int], Parsed] = {}
     if todo:
