@@ -207,10 +207,10 @@ def developments(
             claimant = cue_claimant(text, sentence_mentions, start, source=sources.get(article_id)) or claimant
         hedged = bool(_HEDGE_RE.search(text))
         sentence_rows = _sentence_rows(found, sentence_events)
-        if spoken is not None and (STATEMENT_BESIDE or not sentence_rows) and \
+        about = _spoken_of(sentence_mentions, claims[key][0]) if spoken is not None else None
+        if about is not None and (STATEMENT_BESIDE or not sentence_rows) and \
                 all(row[0] != "statement" for row in sentence_rows):
-            sentence_rows.append(("statement", spoken.start(), spoken.end(), _Spoken(claims[key][0], _spoken_of(
-                by_sentence["mentions"].get(key), claims[key][0]))))
+            sentence_rows.append(("statement", spoken.start(), spoken.end(), _Spoken(claims[key][0], about)))
         for category, trigger_start, trigger_end, event in sentence_rows:
             trigger = text[trigger_start:trigger_end]
             number = _quantity(by_sentence["numbers"].get(key), category, start + trigger_start, start + trigger_end,

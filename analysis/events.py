@@ -58,6 +58,14 @@ MILITARY_NOUNS = frozenset(
 _VICTIM_NOUNS = frozenset(
     "people residents civilians men women children families family person persons man woman child "
     "inhabitants villagers evacuees refugees diners victims passengers pensioners elderly".split())
+#: Things that are struck, damaged or destroyed ("an apartment block was destroyed").
+_PROPERTY_NOUNS = frozenset(
+    "building buildings block blocks house houses home homes apartment apartments flats bridge bridges school "
+    "schools hospital hospitals infrastructure plant plants station stations facility facilities depot depots "
+    "warehouse warehouses airfield airfields airport port ports village villages town towns city cities "
+    "district districts neighbourhood neighborhood railway railways substation substations refinery "
+    "refineries factory factories base bases positions position headquarters shelter shelters "
+    "church churches market markets centre center mall restaurant".split())
 _ARMS_OR_VICTIMS = MILITARY_NOUNS | _VICTIM_NOUNS
 _DETERMINERS = frozenset("a an the this that these those some any its their his her our".split())
 #: Prepositions whose noun phrase is what an act was done to, by kind of act.
@@ -698,16 +706,17 @@ def _event(parsed, text, mentions, context, category, code, trigger, actor_span,
         actor_span = None
     actor, country, mention = resolve(parsed, actor_span, mentions, text, military=military, context=context,
                                       before=before)
+    named = actor is not None and (mention is not None or country is not None)   # by the sentence itself
     if actor is None and category in VIOLENT and how and context.last_violent:
         actor, country = context.last_violent, context.last_violent_country
     target, target_country, target_mention = resolve(parsed, target_span, mentions, text, military=False,
                                                      context=context, role="target", before=before)
     if target is not None and actor is not None and target == actor:
         target = target_country = target_mention = None
-    event = Event(category, code, trigger, actor, target, country, how,
-                  actor is not None and (mention is not None or country is not None),
+    event = Event(category, code, trigger, actor, target, country, how, named,
                   target is not None and (target_mention is not None or target_country is not None))
-    if not holds(event, parsed.lower[_clause_start(parsed, trigger[0]):_clause_end(parsed, trigger[1])]):
+    struck = parsed.lower[target_span[0]:target_span[1]] if target_span is not None else ()
+    if not holds(event, parsed.lower[_clause_start(parsed, trigger[0]):_clause_end(parsed, trigger[1])], struck):
         return None
     if mention is not None:
         context.last_subject = mention
@@ -716,16 +725,18 @@ def _event(parsed, text, mentions, context, category, code, trigger, actor_span,
     return event
 
 
-def holds(event: Event, clause: Sequence[str]) -> bool:
+def holds(event: Event, clause: Sequence[str], target_words: Sequence[str] = ()) -> bool:
     """Whether a verb's event stands (a phrase of the lexicon always does). As PETRARCH codes only
     what a known actor does, a verb of talks, demands, aid or statements needs its actor to be a
     known actor (a name of the actors layer, a pronoun that resolves to one, the quote's speaker);
-    a verb of violence needs a known actor or target, or a word of arms or of victims in its clause
-    ("the building was destroyed by shelling", "killed three people")."""
+    a verb of violence needs a known actor or target named by the sentence, a word of arms or of
+    victims in its clause ("killed three people"), or property as what it was done to ("an
+    apartment block was destroyed"; not "to hammer the economy")."""
     if event.how != "verb":
         return True
     if event.category in VIOLENT:
-        return event.actor_known or event.target_known or not _ARMS_OR_VICTIMS.isdisjoint(clause)
+        return (event.actor_known or event.target_known or not _ARMS_OR_VICTIMS.isdisjoint(clause)
+                or not _PROPERTY_NOUNS.isdisjoint(target_words))
     return event.actor_known
 
 

@@ -150,7 +150,7 @@ def test_charts_with_nothing_to_draw():
     ("Families fled the city as shelling intensified.", None, "humanitarian"),
     ("Commanders refused to risk equipment to evacuate the wounded.", "military_aid", None),
     ("The US will send more howitzers to Ukraine.", None, "military_aid"),
-    ("Russia no longer threatens its neighbours, Putin said.", "statement", None),
+    ("Russia no longer threatens its neighbours, the report says.", "statement", None),
     ("Medvedev threatened to deploy nuclear weapons in the Baltic.", None, "statement"),
     ("It controls a land corridor from Mariupol to Crimea.", "humanitarian", None),
     ("- Subordinate Main Effort\u2014Encirclement of Ukrainian troops in the cauldron", "ground_movement", None),
