@@ -67,6 +67,15 @@ _PROPERTY_NOUNS = frozenset(
     "refineries factory factories base bases positions position headquarters shelter shelters "
     "church churches market markets centre center mall restaurant".split())
 _ARMS_OR_VICTIMS = MILITARY_NOUNS | _VICTIM_NOUNS
+#: Verbs of giving: what they give decides the event (weapons: military aid; relief: humanitarian).
+_GIVING_VERBS = frozenset("deliver supply provide give send transfer donate ship hand pledge promise "
+                          "approve grant offer".split())
+_WEAPON_NOUNS = frozenset(
+    "weapons weapon arms ammunition munitions shells missiles missile rockets tanks tank howitzers howitzer "
+    "artillery drones jets aircraft helicopters launchers systems vehicles armour armor equipment "
+    "interceptors himars javelins stingers patriots leopard leopards abrams bradleys f-16s f-16 atacms".split())
+_RELIEF_NOUNS = frozenset("food water medicine medicines medical aid supplies shelter blankets generators fuel "
+                          "assistance relief".split())
 _DETERMINERS = frozenset("a an the this that these those some any its their his her our".split())
 #: Prepositions whose noun phrase is what an act was done to, by kind of act.
 _TARGET_PREPOSITIONS = {
@@ -557,6 +566,13 @@ def verb_triggers(parsed: Parsed) -> list[tuple[int, int, str | None, str | None
             if pattern_code is None and verb.code is not None:
                 code = verb.code
             category = verb.category or category_of(code)
+        head = lemma.split()[0] if lemma else word
+        if head in _GIVING_VERBS and (category is None or code in ("060", "070", "071")):
+            given = set(after[:8])
+            if not given.isdisjoint(_WEAPON_NOUNS):
+                code, category = "072", "military_aid"        # "delivered 20 Leopard tanks"
+            elif not given.isdisjoint(_RELIEF_NOUNS):
+                code, category = "073", "humanitarian"        # "provided food and medicine"
         if category is not None:
             found.append((at, at + size, code, category, lemma))
         at += size
@@ -631,6 +647,10 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
             actor_span, target_span = agent_of(parsed, vp), subject
         else:
             actor_span, target_span = subject, obj
+        participle = (parsed.pos[first] == "VBG" and first > 0 and parsed.words[first - 1] in (",", "--", "\u2014")
+                      and events and events[-1].how == "verb")
+        if participle:                # "shelled Kharkiv, killing three": the main verb's actor, its object's target
+            actor_span, target_span = None, obj
         pps = following_pps(parsed, vp)
         target_span = _pick_target(parsed, category, code, target_span, pps, mentions)
         if _lemma == "flee" and actor_span is not None and (
@@ -639,6 +659,9 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
             category, code, military = "ground_movement", "0874", True    # troops fled: a retreat
         event = _event(parsed, text, mentions, context, category, code, (first, end), actor_span,
                        target_span, military, "verb", before=first)
+        if event is not None and participle and not event.actor_known:
+            event.actor, event.actor_country = events[-1].actor, events[-1].actor_country
+            event.actor_known = events[-1].actor_known
         if event is not None:
             events.append(event)
     for category, code, first, end in nominal:
@@ -685,6 +708,10 @@ def _pick_target(parsed: Parsed, category: str, code: str | None, span: tuple[in
                  pps: list[tuple[str, tuple[int, int]]], mentions: Sequence[Mention]) -> tuple[int, int] | None:
     kind = "violent" if _military(code, category) else "aid" if category in ("military_aid", "humanitarian",
                                                                             "appeal") else "other"
+    if kind == "aid":                 # "delivered 20 tanks to Ukraine": the recipient, not the thing given
+        for prep, pp_span in pps:
+            if prep in ("to", "for") and _mentions_in(mentions, pp_span):
+                return _np_chain_right(parsed, _chunk_index(parsed, pp_span[0]))
     if span is not None and _mentions_in(mentions, span):
         return span
     for prep, pp_span in pps:

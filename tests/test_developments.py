@@ -335,3 +335,102 @@ def test_recalled_history_is_flagged_and_left_out_of_counts():
     assert not is_historical("Troops were deployed in 2023.", 12, 20, published, published, None)
     assert is_historical("Troops were deployed in May 2023.", 12, 20, published, pd.Timestamp("2023-05-01"),
                          "May 2023")
+
+
+def _ledger(*texts):
+    arts = pd.DataFrame({"article_id": [f"a{k}" for k in range(len(texts))], "title": [None] * len(texts),
+                         "published": pd.to_datetime(["2024-05-20"] * len(texts), utc=True), "text": list(texts)})
+    return developments(sentences(arts), arts=arts)
+
+
+@pytest.fixture(scope="module")
+def coded_ledger():
+    return _ledger("Russian forces shelled Kharkiv on Monday, killing three civilians, the regional governor said. "
+                   "Ukrainian troops recaptured the village of Robotyne. "
+                   "Germany delivered 20 Leopard tanks to Ukraine. "
+                   "The European Union imposed new sanctions on Russia. "
+                   "A school was destroyed.").set_index(["sent_id", "category"])
+
+
+class TestWhoDidWhatToWhom:
+    @pytest.fixture
+    def ledger(self, coded_ledger):
+        return coded_ledger
+
+    def test_columns(self, ledger):
+        assert list(ledger.reset_index().columns[-8:]) == ["actor", "target", "cameo", "cameo_root", "quad_class",
+                                                          "goldstein", "acled_type", "acled_subtype"]
+
+    def test_strike_with_weapon_code_and_acled_type(self, ledger):
+        row = ledger.loc[(0, "military_strike")]
+        assert (row["actor"], row["target"], row["cameo"], row["cameo_root"]) == (
+            "Russian Armed Forces", "Kharkiv", "194", "19")
+        assert row["quad_class"] == 4 and row["goldstein"] == -10.0
+        assert row["acled_type"] == "Explosions/Remote violence"
+
+    def test_participle_takes_the_main_verbs_actor(self, ledger):
+        row = ledger.loc[(0, "casualties")]
+        assert (row["actor"], row["target"], row["low"]) == ("Russian Armed Forces", "three civilians", 3)
+        assert row["claimant"] == "the regional governor"
+
+    def test_ground_movement_by_a_verb_the_lexicon_lacks(self, ledger):
+        row = ledger.loc[(1, "ground_movement")]
+        assert (row["actor"], row["target"], row["trigger"]) == ("Armed Forces of Ukraine", "Robotyne", "recaptured")
+        assert row["acled_subtype"] == "Government regains territory"
+
+    def test_aid_goes_to_the_recipient_not_the_thing_given(self, ledger):
+        row = ledger.loc[(2, "military_aid")]
+        assert (row["actor"], row["target"], row["cameo"]) == ("Germany", "Ukraine", "072")
+        assert row["acled_type"] is None or pd.isna(row["acled_type"])
+
+    def test_sanctions_by_and_on(self, ledger):
+        row = ledger.loc[(3, "sanctions")]
+        assert (row["actor"], row["target"], row["cameo"], row["quad_class"]) == ("European Union", "Russia", "163", 4)
+
+    def test_unnamed_destroyer_is_the_articles_last_violent_actor(self, ledger):
+        row = ledger.loc[(4, "military_strike")]
+        assert (row["actor"], row["target"], row["cameo"]) == ("Armed Forces of Ukraine", "school", "1712")
+
+
+def test_a_known_speakers_position_on_the_war_is_a_statement():
+    ledger = _ledger('"Russia will pay a heavy price for this war," Joe Biden said. '
+                     '"I hope the weather stays fine," Joe Biden said.')
+    rows = ledger.set_index("sent_id")
+    assert list(rows.index) == [0]
+    assert (rows.loc[0, "category"], rows.loc[0, "actor"], rows.loc[0, "target"], rows.loc[0, "claimant"]) == (
+        "statement", "Joe Biden", "Russia", "Joe Biden")
+
+
+def test_verbs_of_many_senses_code_nothing_alone():
+    ledger = _ledger("Asked whether Russia would attack, the minister declined to comment. "
+                     "Officials think the talks in Geneva were going to fail. "
+                     "A restaurant called Paradise opened in Donetsk.")
+    assert "appeal" not in set(ledger["category"])
+    assert not ((ledger["sent_id"] == 2) & (ledger["category"] == "diplomacy")).any()
+
+
+@pytest.mark.parametrize("text", [
+    "Kyiv, Kharkiv, Odesa. Monday, 20 May 2024.",                                            # no verb
+    "THE WEATHER WAS MILD AND THE SKY CLEAR OVER LONDON ALL WEEK.",                         # all capitals
+    "Region Population Area Kyiv 2,952,301 839 Kharkiv 1,421,125 350 Odesa 1,017,699 236",  # a flattened table
+    "\u0420\u043e\u0441\u0456\u0439\u0441\u044c\u043a\u0456 \u0432\u0456\u0439\u0441\u044c\u043a\u0430 "
+    "\u043e\u0431\u0441\u0442\u0440\u0456\u043b\u044f\u043b\u0438 \u0425\u0430\u0440\u043a\u0456\u0432. "
+    "Die Regierung hat heute in Berlin \u00fcber den Haushalt beraten.",                      # not English
+    " ".join(["the weather was mild and the sky was clear over the hills"] * 200),            # 2,400 words, no stop
+])
+def test_bad_input_gives_no_invented_event(text):
+    assert _ledger(text).empty
+
+
+def test_a_run_on_sentence_keeps_its_lexicon_rows_without_a_guessed_actor():
+    text = " ".join(["the weather was mild and the sky was clear over the hills"] * 100) + \
+        " and Russian missiles struck Kyiv"
+    ledger = _ledger(text)
+    assert list(ledger["category"]) == ["military_strike"]
+    assert ledger["actor"].isna().all() and ledger["cameo"].tolist() == ["190"]
+
+
+def test_all_capitals_news_is_still_read():
+    ledger = _ledger("RUSSIAN MISSILES STRUCK KYIV ON MONDAY, OFFICIALS SAID.")
+    row = ledger.set_index("category").loc["military_strike"]
+    assert row["actor"] == "Russian Armed Forces" and row["cameo"] == "195"
