@@ -258,7 +258,7 @@ def evaluate_ner(path: str | Path) -> dict:
 
 
 #: Columns a reviewer fills in: 1 when right, 0 when wrong, empty when the row gives nothing to judge.
-REVIEW_COLUMNS = ["category_ok", "quantity_ok", "claimant_ok"]
+REVIEW_COLUMNS = ["category_ok", "actor_ok", "target_ok", "quantity_ok", "claimant_ok"]
 
 
 def developments_sample(paths: list[str], *, n: int = 50, random_state: int = 0, numbered: bool = False,
@@ -279,8 +279,8 @@ def developments_sample(paths: list[str], *, n: int = 50, random_state: int = 0,
     if numbered:
         ledger = ledger.dropna(subset=["unit"])
     sample = ledger.sample(min(n, len(ledger)), random_state=random_state)
-    columns = ["corpus", "article_id", "sent_id", "category", "trigger", "status", "quantity_text", "value", "low",
-               "high", "unit", "claimant", "place", "date", "hedged", "text"]
+    columns = ["corpus", "article_id", "sent_id", "category", "trigger", "actor", "target", "cameo", "status",
+               "quantity_text", "value", "low", "high", "unit", "claimant", "place", "date", "hedged", "text"]
     return sample[columns].assign(**{c: "" for c in REVIEW_COLUMNS}).reset_index(drop=True)
 
 

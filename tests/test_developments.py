@@ -240,12 +240,14 @@ def test_review_sample_and_scores(tmp_path, capsys):
     out = tmp_path / "sample.csv"
     assert main(["developments-sample", str(SEEDS), "--n", "5", "--random-state", "3", "--out", str(out)]) == 0
     sample = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert len(sample) == 5 and {"category", "trigger", "text", "category_ok", "claimant_ok"} <= set(sample)
+    assert len(sample) == 5 and {"category", "trigger", "actor", "target", "cameo", "text", "category_ok",
+                                 "actor_ok", "target_ok", "claimant_ok"} <= set(sample)
     again = tmp_path / "again.csv"
     main(["developments-sample", str(SEEDS), "--n", "5", "--random-state", "3", "--out", str(again)])
     assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")      # reproducible
     sample["category_ok"] = ["1", "1", "0", "1", "1"]
     sample["claimant_ok"] = ["1", "0", "", "", ""]
+    sample["actor_ok"] = ["1", "1", "1", "0", ""]
     sample.to_csv(out, index=False)
     capsys.readouterr()
     assert main(["developments-review", str(out)]) == 0
@@ -254,6 +256,7 @@ def test_review_sample_and_scores(tmp_path, capsys):
     assert rows["category_ok"] == ["5", "4", "0.800"]
     assert rows["claimant_ok"] == ["2", "1", "0.500"]
     assert rows["quantity_ok"] == ["0", "0", "NaN"]
+    assert rows["actor_ok"] == ["4", "3", "0.750"] and rows["target_ok"] == ["0", "0", "NaN"]
 
 
 class TestTriggerAnchors:
