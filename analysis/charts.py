@@ -539,6 +539,66 @@ def developments_per_day(ledger: pd.DataFrame, *, ax=None, freq: str = "D", hist
     return ax
 
 
+_QUAD_COLOURS = {"verbal cooperation": "#55a868", "material cooperation": "#2d7f4f",
+                 "verbal conflict": "#dd8452", "material conflict": "#c44e52"}
+
+
+@_publishes()
+def interaction_bars(table: pd.DataFrame, *, ax=None, top: int = 15):
+    """Who acts on whom: the ``top`` most frequent actor → target pairs of
+    :func:`analysis.developments.interactions`, one bar per pair, stacked by category or QuadClass."""
+    by = "quad_class" if "quad_class" in table.columns else "category"
+    ax = _axes(ax, figsize=(8, 3.5))
+    if table.empty:
+        ax.text(0.5, 0.5, "no development with both an actor and a target", ha="center", va="center",
+                transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    pairs = (table.groupby(["actor", "target"], sort=False)["developments"].sum()
+             .sort_values(ascending=False, kind="stable").head(top))
+    shown = table.set_index(["actor", "target"]).loc[pairs.index].reset_index()
+    wide = shown.pivot_table(index=["actor", "target"], columns=by, values="developments", aggfunc="sum",
+                             fill_value=0).reindex(pairs.index[::-1])
+    order = list(_QUAD_COLOURS) if by == "quad_class" else list(_CATEGORY_ORDER)
+    wide = wide[[c for c in order if c in wide.columns]]
+    ax.figure.set_size_inches(8, max(2.5, 0.32 * len(wide) + 1))
+    left = None
+    positions = range(len(wide))
+    for column in wide.columns:
+        ax.barh(positions, wide[column], left=left, label=str(column).replace("_", " "),
+                color=_QUAD_COLOURS.get(column) if by == "quad_class" else None)
+        left = wide[column] if left is None else left + wide[column]
+    ax.set_yticks(list(positions), [f"{_text(a)} → {_text(t)}" for a, t in wide.index], fontsize=7)
+    ax.set_xlabel("developments")
+    ax.set_title("Who acts on whom")
+    ax.legend(fontsize=7, ncols=2)
+    return ax
+
+
+@_publishes()
+def goldstein_balance(table: pd.DataFrame, *, ax=None):
+    """The Goldstein balance over time (:func:`analysis.developments.goldstein_over_time`): bars of
+    cooperation above zero and of conflict below, per period, and the balance as a line."""
+    ax = _axes(ax)
+    if table.empty:
+        ax.text(0.5, 0.5, "no dated development with a CAMEO code", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    periods = pd.to_datetime(table["period"])
+    step = periods.diff().median() if len(periods) > 1 else pd.Timedelta(days=1)
+    width = max(step / pd.Timedelta(days=1) * 0.8, 0.5)          # in days, as matplotlib's dates count
+    ax.bar(periods, table["cooperation"], width=width, color="#55a868", label="cooperation")
+    ax.bar(periods, table["conflict"], width=width, color="#c44e52", label="conflict")
+    ax.plot(periods, table["balance"], color="black", marker="o", markersize=3, linewidth=1, label="balance")
+    ax.axhline(0, color="grey", linewidth=0.5)
+    ax.set_ylabel("sum of Goldstein values")
+    ax.set_title("Cooperation and conflict reported (Goldstein scale)")
+    ax.legend(fontsize=7)
+    ax.set_xlim(periods.min() - pd.Timedelta(days=1), periods.max() + step + pd.Timedelta(days=1))
+    _day_axis(ax)
+    return ax
+
+
 @_publishes()
 def places_scatter(places: pd.DataFrame, *, ax=None):
     """Places of the ledger at their coordinates (GeoNames, offline), sized by developments.

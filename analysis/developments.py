@@ -29,7 +29,7 @@ from analysis.quantities import quantities
 from analysis.patterns import trigger_anchors
 from analysis.text import fold, select_roles
 
-__all__ = ["developments", "quantities", "dates", "CATEGORIES"]
+__all__ = ["developments", "quantities", "dates", "CATEGORIES", "interactions", "goldstein_over_time"]
 
 CATEGORIES = ("diplomacy", "demand", "appeal", "statement", "military_strike", "ground_movement", "casualties",
               "military_aid", "sanctions", "economy", "humanitarian", "military_restriction", "other")
@@ -645,6 +645,57 @@ def reported_numbers(ledger: pd.DataFrame, *, historical: bool = False) -> pd.Da
     contested = spread[(spread["claimant"] > 1) & ((spread["low"] > 1) | (spread["high"] > 1))].index
     numbered["contested"] = [(c, u) in set(contested) for c, u in zip(numbered["category"], numbered["unit"])]
     return numbered.sort_values(["category", "unit", "claimant"], kind="stable").reset_index(drop=True)
+
+
+QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+
+
+def interactions(ledger: pd.DataFrame, *, by: str = "category", historical: bool = False) -> pd.DataFrame:
+    """Who acts on whom: one row per ``actor``, ``target`` and ``by`` (``"category"`` or
+    ``"quad_class"``, GDELT's four classes by name), with ``developments``, ``articles`` and the mean
+    ``goldstein`` (-10 conflict to +10 cooperation) of their CAMEO codes; rows with no actor or no
+    target are left out; most frequent first. Recalled history is left out unless ``historical``.
+
+    Raises:
+        ValueError: ``by`` is neither ``"category"`` nor ``"quad_class"``.
+    """
+    if by not in ("category", "quad_class"):
+        raise ValueError(f"by must be 'category' or 'quad_class', not {by!r}")
+    columns = ["actor", "target", by, "developments", "articles", "goldstein"]
+    rows = current(ledger, historical).dropna(subset=["actor", "target"])
+    if by == "quad_class":
+        rows = rows.dropna(subset=["quad_class"]).assign(
+            quad_class=lambda d: d["quad_class"].astype(int).map(QUAD_NAMES))
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    table = (rows.groupby(["actor", "target", by], sort=False)
+             .agg(developments=("text", "size"), articles=("article_id", "nunique"), goldstein=("goldstein", "mean"))
+             .reset_index())
+    return table.sort_values(["developments", "actor", "target", by], ascending=[False, True, True, True],
+                             kind="stable").reset_index(drop=True)[columns]
+
+
+def goldstein_over_time(ledger: pd.DataFrame, *, freq: str = "W", historical: bool = False) -> pd.DataFrame:
+    """The Goldstein balance of the coverage per period (``freq``: ``"D"``, ``"W"``, ``"M"``): the
+    ``developments`` with a CAMEO code, the sum of their ``conflict`` (negative values) and of their
+    ``cooperation`` (positive values), their ``balance`` (the sum) and ``mean``; by ``period``
+    start, every period from the first to the last, empty periods as zeros (``mean`` NaN)."""
+    columns = ["period", "developments", "conflict", "cooperation", "balance", "mean"]
+    rows = current(ledger, historical).dropna(subset=["date", "goldstein"])
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    period = pd.to_datetime(rows["date"]).dt.tz_localize(None).dt.to_period(freq).dt.start_time
+    values = rows["goldstein"].astype(float)
+    table = pd.DataFrame({"period": period, "goldstein": values,
+                          "conflict": values.clip(upper=0), "cooperation": values.clip(lower=0)})
+    grouped = table.groupby("period").agg(developments=("goldstein", "size"), conflict=("conflict", "sum"),
+                                          cooperation=("cooperation", "sum"), mean=("goldstein", "mean"))
+    every = pd.period_range(grouped.index.min(), grouped.index.max(), freq=freq).start_time
+    grouped = grouped.reindex(every)
+    grouped[["developments", "conflict", "cooperation"]] = grouped[["developments", "conflict", "cooperation"]].fillna(0)
+    grouped["balance"] = grouped["conflict"] + grouped["cooperation"]
+    grouped = grouped.astype({"developments": "int64"})
+    return grouped.rename_axis("period").reset_index()[columns]
 
 
 def story(ledger: pd.DataFrame) -> str:

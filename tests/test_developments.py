@@ -437,3 +437,50 @@ def test_all_capitals_news_is_still_read():
     ledger = _ledger("RUSSIAN MISSILES STRUCK KYIV ON MONDAY, OFFICIALS SAID.")
     row = ledger.set_index("category").loc["military_strike"]
     assert row["actor"] == "Russian Armed Forces" and row["cameo"] == "195"
+
+
+class TestWhoActsOnWhom:
+    def test_interactions_by_category_and_quad_class(self, coded_ledger):
+        from analysis.developments import interactions
+
+        ledger = coded_ledger.reset_index()
+        by_category = interactions(ledger)
+        assert list(by_category.columns) == ["actor", "target", "category", "developments", "articles", "goldstein"]
+        first = by_category.set_index(["actor", "target", "category"])
+        assert first.loc[("Russian Armed Forces", "Kharkiv", "military_strike"), "goldstein"] == -10.0
+        assert first.loc[("Germany", "Ukraine", "military_aid"), "developments"] == 1
+        by_quad = interactions(ledger, by="quad_class").set_index(["actor", "target"])
+        assert by_quad.loc[("Germany", "Ukraine"), "quad_class"] == "material cooperation"
+        assert by_quad.loc[("European Union", "Russia"), "quad_class"] == "material conflict"
+        assert len(by_category) == ledger.dropna(subset=["actor", "target"]).shape[0]
+        with pytest.raises(ValueError, match="by must be"):
+            interactions(ledger, by="actor")
+
+    def test_goldstein_over_time_fills_empty_periods(self):
+        from analysis.developments import goldstein_over_time
+
+        ledger = pd.DataFrame({"date": pd.to_datetime(["2024-05-01", "2024-05-01", "2024-05-03", None]),
+                               "goldstein": [-10.0, 4.0, -2.0, 3.0], "historical": [False] * 4})
+        table = goldstein_over_time(ledger, freq="D")
+        assert table["period"].dt.day.tolist() == [1, 2, 3]
+        assert table["developments"].tolist() == [2, 0, 1]
+        assert table["conflict"].tolist() == [-10.0, 0.0, -2.0] and table["cooperation"].tolist() == [4.0, 0.0, 0.0]
+        assert table["balance"].tolist() == [-6.0, 0.0, -2.0] and pd.isna(table.loc[1, "mean"])
+        assert goldstein_over_time(ledger.iloc[3:]).empty
+
+    def test_charts(self, coded_ledger):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from analysis import charts
+        from analysis.developments import goldstein_over_time, interactions
+
+        ledger = coded_ledger.reset_index()
+        ax = charts.interaction_bars(interactions(ledger, by="quad_class"))
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert "Germany \u2192 Ukraine" in labels and ax.get_title() == "Who acts on whom"
+        ax = charts.goldstein_balance(goldstein_over_time(ledger, freq="D"))
+        assert ax.get_ylabel() == "sum of Goldstein values"
+        empty = ledger.iloc[:0]
+        assert not charts.interaction_bars(interactions(empty)).axison
+        assert not charts.goldstein_balance(goldstein_over_time(empty)).axison
