@@ -84,6 +84,11 @@ _TARGET_PREPOSITIONS = {
     "aid": ("to", "for"),
     "other": ("to", "with", "on", "against", "at", "for", "of"),
 }
+#: Words before a verb, in its clause, that make it the writer's analysis or speculation, not a
+#: reported act (the guide: "mere speculation ... the article's own analysis" is no development).
+_SPECULATION_RE = re.compile(r"\b(?:likely|unlikely|appears?|appeared|seems?|seemed|efforts?|in order|aim(?:s|ed)? "
+                             r"at|would track|probably|possibly|perhaps|intend(?:s|ed)?|seek(?:s|ing)?|sought|"
+                             r"goal|objective|capable of|able to|unable to)\b")
 #: Verbs whose object is the act itself ("launched an attack", "carried out strikes").
 LIGHT_VERBS = frozenset(
     "launch launched launches launching carry carried carries carrying conduct conducted conducts conducting "
@@ -634,8 +639,10 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
     events: list[Event] = []
     for first, end, code, category, _lemma in verb_triggers(parsed):
         vp = _chunk_index(parsed, first)
-        if vp < 0:
-            continue
+        if vp < 0 or parsed.chunks[vp].kind != "VP":
+            continue              # "occupied Crimea", "the occupying forces": a participle in a noun phrase
+        if _SPECULATION_RE.search(" ".join(parsed.lower[_clause_start(parsed, first):first])):
+            continue              # "appear increasingly unlikely to encircle", "efforts to decapitate": analysis
         military = _military(code, category)
         clause = parsed.words[_clause_start(parsed, first):_clause_end(parsed, end)]
         if code in ("190", "193") and category == "ground_movement" and _lemma not in _GROUND_VERBS:

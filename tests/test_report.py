@@ -75,9 +75,14 @@ class TestSeedReport:
         out, _ = seed_report
         page = (out / "05-developments.html").read_text(encoding="utf-8")
         links = re.findall(r'href="(figures/[^"]+\.csv)"', page)
-        assert len(links) == 4 and page.count("data:image/png;base64,") >= 4
-        timeline = pd.read_csv(out / links[0])
+        assert len(links) == 6 and page.count("data:image/png;base64,") >= 6
+        named = {re.sub(r".*-figure-\d+-", "", link)[:-4]: link for link in links}
+        assert set(named) == {"interaction_bars", "goldstein_balance", "development_timeline", "reported_numbers_chart",
+                              "developments_per_day", "places_scatter"}
+        timeline = pd.read_csv(out / named["development_timeline"])
         assert {"category", "date", "claimant"} <= set(timeline.columns) and len(timeline) >= 18
+        pairs = pd.read_csv(out / named["interaction_bars"])
+        assert {"actor", "target", "quad_class", "developments"} <= set(pairs.columns) and len(pairs) >= 5
         for page in out.glob("*.html"):
             for link in re.findall(r'href="(figures/[^"]+)"', page.read_text(encoding="utf-8")):
                 assert (out / link).is_file(), link
