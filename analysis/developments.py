@@ -247,8 +247,9 @@ _STATEMENT_TOPIC_RE = re.compile(
 #: A speaker's position is a statement beside the sentence's other developments too (True), or
 #: only when the sentence reports none (False).
 STATEMENT_BESIDE = False
-#: Kinds of known speakers whose positions on the conflict are statements.
-_STATEMENT_SPEAKERS = frozenset({"person", "state", "organization"})
+#: Kinds of known speakers whose positions on the conflict are statements: people and states
+#: (leaders, governments); what a general staff or a ministry "reported" is coded by what it reports.
+_STATEMENT_SPEAKERS = frozenset({"person", "state"})
 
 
 class _Spoken:

@@ -475,8 +475,10 @@ def resolve(parsed: Parsed, span: tuple[int, int] | None, mentions: Sequence[Men
                 military_phrase or (military and best.actor_type == "state")) and best.country in armed_forces():
             if best.actor_type == "state" or "defen" in best.actor.lower() or "ministry" in best.actor.lower():
                 return armed_forces()[best.country], best.country, best
-        if role == "actor" and best.actor_type == "place" and best.country and military_phrase:
-            return armed_forces().get(best.country, best.actor), best.country, best
+        if role == "actor" and best.actor_type == "place":
+            # a place is where it happened, not who did it ("Russian forces near Izium shelled ..."):
+            # the phrase's own words stand for the actor, and an unnamed violent actor is inherited
+            return (None, None, None) if military or military_phrase else (_words(parsed, span, text), None, None)
         return best.actor, best.country, best
     head = lowered[0] if lowered else ""
     if len(lowered) <= 2 and (head in _PERSONAL or head in _FIRST_PERSON or head in _SINGULAR_FIRST):
