@@ -154,6 +154,9 @@ def developments(
     when = found_dates if found_dates is not None else dates(selected, arts=arts, roles=None)
     said = found_quotes if found_quotes is not None else quotes(sents, mentions=mentions, roles=roles)
     names = dict(zip(mentions["actor_id"].tolist(), mentions["actor"].tolist()))
+    for optional in ("country", "method"):       # a mentions table of one's own may lack them
+        if optional not in mentions:
+            mentions = mentions.assign(**{optional: None})
     details = {aid: (_text_or_none(country), kind) for aid, country, kind in
                zip(mentions["actor_id"].tolist(), mentions["country"].tolist(), mentions["actor_type"].tolist())}
     by_sentence = {

@@ -484,3 +484,13 @@ class TestWhoActsOnWhom:
         empty = ledger.iloc[:0]
         assert not charts.interaction_bars(interactions(empty)).axison
         assert not charts.goldstein_balance(goldstein_over_time(empty)).axison
+
+
+def test_a_mentions_table_without_country_and_method_still_codes():
+    from analysis import actors
+
+    arts = pd.DataFrame({"article_id": ["a"], "title": [None], "text": ["Russian forces shelled Kharkiv on Monday."]})
+    sents = sentences(arts)
+    own = actors.mentions(sents)[["article_id", "sent_id", "start", "end", "actor_id", "actor", "actor_type"]]
+    row = developments(sents, mentions=own).set_index("category").loc["military_strike"]
+    assert (row["actor"], row["target"]) == ("Russia", "Kharkiv")     # no country: the state, not its forces
