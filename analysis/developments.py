@@ -211,8 +211,7 @@ def developments(
         hedged = bool(_HEDGE_RE.search(text))
         sentence_rows = _sentence_rows(found, sentence_events)
         about = _spoken_of(sentence_mentions, claims[key][0]) if spoken is not None else None
-        if about is not None and (STATEMENT_BESIDE or not sentence_rows) and \
-                all(row[0] != "statement" for row in sentence_rows):
+        if about is not None and not sentence_rows:     # a position, when the sentence reports nothing else
             sentence_rows.append(("statement", spoken.start(), spoken.end(), _Spoken(claims[key][0], about)))
         for category, trigger_start, trigger_end, event in sentence_rows:
             trigger = text[trigger_start:trigger_end]
@@ -247,9 +246,6 @@ _STATEMENT_TOPIC_RE = re.compile(
     r"security|threat(?:s|en(?:s|ed)?)?|nato|sanctions?|troops|military|forces|peace|crisis|escalat\w*|"
     r"destruction|weapons|army|armies|fight(?:s|ing)?|defen[cs]e|sovereignty|territor(?:y|ial)|"
     r"ceasefire|occupation|occupiers?|independence|borders?|alliance|allies|stability)\b", re.IGNORECASE)
-#: A speaker's position is a statement beside the sentence's other developments too (True), or
-#: only when the sentence reports none (False).
-STATEMENT_BESIDE = False
 #: Kinds of known speakers whose positions on the conflict are statements: people and states
 #: (leaders, governments); what a general staff or a ministry "reported" is coded by what it reports.
 _STATEMENT_SPEAKERS = frozenset({"person", "state"})

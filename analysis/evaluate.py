@@ -178,10 +178,13 @@ def evaluate_sentence_sentiment(path: str | Path) -> dict:
     }
 
 
-def read_conll(path: str | Path) -> list[list[tuple[str, str]]]:
-    """Read a CoNLL-2003 file (token first, IOB tag last on each line; blank lines end sentences;
-    ``-DOCSTART-`` lines are skipped) into sentences of ``(token, tag)``. IOB1 tags are turned into
-    IOB2 (an ``I-`` that starts a name becomes ``B-``)."""
+def conll_rows(path: str | Path, *, columns: int = 2, expected: str = "a token and a tag") -> list[list[list[str]]]:
+    """The sentences of a CoNLL-2003-format file as lists of each line's columns (blank lines end
+    sentences; ``-DOCSTART-`` lines are skipped).
+
+    Raises:
+        ValueError: a line with fewer than ``columns`` columns (the message names it and ``expected``).
+    """
     sentences, current = [], []
     with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, start=1):
@@ -191,18 +194,31 @@ def read_conll(path: str | Path) -> list[list[tuple[str, str]]]:
                     sentences.append(current)
                     current = []
                 continue
-            if len(parts) < 2:
-                raise ValueError(f"{path}:{lineno}: expected a token and a tag")
-            current.append((parts[0], parts[-1]))
+            if len(parts) < columns:
+                raise ValueError(f"{path}:{lineno}: expected {expected}")
+            current.append(parts)
     if current:
         sentences.append(current)
-    for sentence in sentences:
-        previous = "O"
-        for i, (token, tag) in enumerate(sentence):
-            if tag.startswith("I-") and previous[2:] != tag[2:]:
-                sentence[i] = (token, "B-" + tag[2:])
-            previous = sentence[i][1]
     return sentences
+
+
+def iob2(tags) -> list[str]:
+    """IOB1 tags as IOB2: an ``I-`` that starts a span (after ``O`` or another type) becomes ``B-``."""
+    out, previous = [], "O"
+    for tag in tags:
+        if tag.startswith("I-") and previous[2:] != tag[2:]:
+            tag = "B-" + tag[2:]
+        out.append(tag)
+        previous = tag
+    return out
+
+
+def read_conll(path: str | Path) -> list[list[tuple[str, str]]]:
+    """Read a CoNLL-2003 file (token first, IOB tag last on each line; blank lines end sentences;
+    ``-DOCSTART-`` lines are skipped) into sentences of ``(token, tag)``. IOB1 tags are turned into
+    IOB2 (an ``I-`` that starts a name becomes ``B-``)."""
+    return [list(zip([row[0] for row in sentence], iob2(row[-1] for row in sentence)))
+            for sentence in conll_rows(path)]
 
 
 def span_scores(gold: list[list[str]], predicted: list[list[str]], types=("PER", "ORG", "LOC", "MISC")) -> pd.DataFrame:

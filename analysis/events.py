@@ -234,17 +234,13 @@ def extra_verbs() -> dict[str, list[tuple[tuple[str, ...], ExtraVerb]]]:
     return table
 
 
-@functools.lru_cache(maxsize=1)
-def _pattern_only_lemmas() -> frozenset[str]:
-    """Verbs of many senses (``event_verbs.tsv`` code "pattern") that code only through a pattern,
-    whatever their form ("took", "broke" as well as "take", "break")."""
-    return frozenset(verb.words[0] for forms in extra_verbs().values() for _form, verb in forms if verb.pattern_only)
-
-
-@functools.lru_cache(maxsize=1)
-def _no_event_lemmas() -> frozenset[str]:
-    """Aspectual verbs (``event_verbs.tsv`` code "none"): their object is the event."""
-    return frozenset(verb.words[0] for forms in extra_verbs().values() for _form, verb in forms if verb.no_event)
+@functools.lru_cache(maxsize=2)
+def _lemmas(flag: str) -> frozenset[str]:
+    """The verbs of ``event_verbs.tsv`` with this flag, whatever their form ("took", "broke" as well
+    as "take", "break"): ``"pattern_only"`` (code "pattern": verbs of many senses that code only
+    through a pattern) or ``"no_event"`` (code "none": their object is the event)."""
+    return frozenset(verb.words[0] for forms in extra_verbs().values() for _form, verb in forms
+                     if getattr(verb, flag))
 
 
 @functools.lru_cache(maxsize=1)
@@ -557,11 +553,11 @@ def verb_triggers(parsed: Parsed) -> list[tuple[int, int, str | None, str | None
                 continue  # "killed in an accident": the dictionary says no event
             pattern_code = code if pattern is not None else None
             category = category_of(code, entry.block if pattern is None else None)
-        if (extras and extras[0][1].no_event) or (entries and entries[0][1].words[0] in _no_event_lemmas()):
+        if (extras and extras[0][1].no_event) or (entries and entries[0][1].words[0] in _lemmas("no_event")):
             at += size
             continue
         general = (extras and extras[0][1].pattern_only) or (
-            entries and entries[0][1].words[0] in _pattern_only_lemmas())
+            entries and entries[0][1].words[0] in _lemmas("pattern_only"))
         if general:
             if pattern_code is None and (size == 1 or lower[at + 1] == "to"):
                 at += size
@@ -627,7 +623,7 @@ def refine_code(code: str | None, category: str, words: Sequence[str]) -> str | 
 
 def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
                   nominal: Sequence[tuple[str, str | None, int, int]] = (),
-                  context: Context | None = None) -> list[Event]:
+                  context: Context | None = None, verbs: list | None = None) -> list[Event]:
     """The events of one sentence.
 
     Args:
@@ -636,10 +632,11 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
         mentions: its actor mentions, in token positions.
         nominal: lexicon triggers as ``(category, CAMEO code, first token, end token)``.
         context: what earlier sentences tell (the quote's speaker, the last violent actor); updated.
+        verbs: the sentence's verb triggers when already found (default: :func:`verb_triggers`).
     """
     context = context if context is not None else Context()
     events: list[Event] = []
-    for first, end, code, category, _lemma in verb_triggers(parsed):
+    for first, end, code, category, _lemma in (verb_triggers(parsed) if verbs is None else verbs):
         vp = _chunk_index(parsed, first)
         if vp < 0 or parsed.chunks[vp].kind != "VP":
             continue              # "occupied Crimea", "the occupying forces": a participle in a noun phrase
@@ -853,6 +850,7 @@ def code_sentences(article_sentences: Sequence[Sequence[Sentence]]) -> list[list
     from analysis.text import token_spans
 
     todo: list[tuple[int, int, list[tuple[int, int]]]] = []
+    found_verbs: dict[tuple[int, int], list] = {}
     for a, sentences in enumerate(article_sentences):
         for s, sentence in enumerate(sentences):
             lowered = sentence.text.lower()
@@ -862,10 +860,13 @@ def code_sentences(article_sentences: Sequence[Sequence[Sentence]]) -> list[list
             if not spans or len(spans) > MAX_PARSE_TOKENS or not any(_letters(sentence.text[b:e]) for b, e in spans):
                 continue
             if not sentence.nominal:
-                # a verb of the dictionaries must code something here, were every word a verb
+                # a verb of the dictionaries must code something here, were every word a verb; the
+                # parse then keeps those it tags as verbs
                 words = [sentence.text[b:e] for b, e in spans]
-                if not verb_triggers(Parsed(words, spans, ["VB"] * len(words), [])):
+                candidates = verb_triggers(Parsed(words, spans, ["VB"] * len(words), []))
+                if not candidates:
                     continue
+                found_verbs[(a, s)] = candidates
             todo.append((a, s, spans))
     parsed_by: dict[tuple[int, int], Parsed] = {}
     if todo:
@@ -894,7 +895,10 @@ def code_sentences(article_sentences: Sequence[Sequence[Sentence]]) -> list[list
                 first, end = _token_range(parsed, b, e)
                 if first < end:
                     nominal.append((category, NOMINAL_CODES.get(category), first, end))
-            events = code_sentence(parsed, sentence.text, mentions, nominal=nominal, context=context)
+            verbs = found_verbs.get((a, s))
+            if verbs is not None:
+                verbs = [verb for verb in verbs if parsed.pos[verb[0]].startswith("VB")]
+            events = code_sentence(parsed, sentence.text, mentions, nominal=nominal, context=context, verbs=verbs)
             for event in events:
                 first, end = event.trigger
                 event.trigger = (parsed.spans[first][0], parsed.spans[end - 1][1])

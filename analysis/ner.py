@@ -500,18 +500,17 @@ class Decoder:
                 rows += self.weights[padded[k]]
         self._table = np.concatenate([self._table, rows])
 
-    def decode(self, rows, attributes, lengths) -> list[list[str]]:
-        """Tags for sentences of ``lengths`` tokens whose tokens are given as
-        :meth:`Features.tagging_matrix` gives them: each token's row of own scores, and a matrix
-        whose k-th row is every token's k-th other attribute (:attr:`padding` where it has none)."""
+    def scores(self, rows, attributes):
+        """Every token's score for every label (tokens as :meth:`decode` takes them), summed in
+        CRFsuite's order: the token's own row, then its other attributes one by one."""
         import numpy as np
 
         self._add_pending_rows()
         rows = np.asarray(rows, dtype=np.intp)
         n = len(rows)
-        if not n:
-            return [[] for _ in lengths]
         scores = self._table[rows]
+        if not n:
+            return scores
         columns = np.asarray(attributes, dtype=np.intp).reshape(-1, n)     # the k-th attribute of each token
         columns = columns[(columns != self.padding).any(axis=1)]
         weights, padding = self.weights, self.padding
@@ -523,6 +522,18 @@ class Decoder:
                     part += weights[column]               # the padding row adds 0
                 elif len(having):
                     part[having] += weights[column[having]]
+        return scores
+
+    def decode(self, rows, attributes, lengths) -> list[list[str]]:
+        """Tags for sentences of ``lengths`` tokens whose tokens are given as
+        :meth:`Features.tagging_matrix` gives them: each token's row of own scores, and a matrix
+        whose k-th row is every token's k-th other attribute (:attr:`padding` where it has none)."""
+        import numpy as np
+
+        scores = self.scores(rows, attributes)
+        n = len(scores)
+        if not n:
+            return [[] for _ in lengths]
         lengths = np.asarray(lengths, dtype=np.intp)
         starts = np.cumsum(lengths) - lengths
         best = np.zeros(n, dtype=np.intp)

@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analysis import config, resources
-from analysis.ner import _CHUNK, _SHAPE_TABLE, Decoder, _squeezed, model_attributes, spans as _spans
+from analysis.ner import _SHAPE_TABLE, Decoder, _squeezed, model_attributes, spans as _spans
 
 POS_MODEL_FILE = "models/pos_conll2003.crfsuite"
 CHUNK_MODEL_FILE = "models/chunks_conll2003.crfsuite"
@@ -275,23 +275,9 @@ class PrunedDecoder(Decoder):
     def decode(self, rows, attributes, lengths) -> list[list[str]]:
         import numpy as np
 
-        self._add_pending_rows()
-        rows = np.asarray(rows, dtype=np.intp)
-        n = len(rows)
-        if not n:
+        scores = self.scores(rows, attributes)       # summed as the Decoder sums them
+        if not len(scores):
             return [[] for _ in lengths]
-        scores = self._table[rows]
-        columns = np.asarray(attributes, dtype=np.intp).reshape(-1, n)     # the k-th attribute of each token
-        columns = columns[(columns != self.padding).any(axis=1)]
-        weights, padding = self.weights, self.padding
-        for low in range(0, n, _CHUNK):      # as Decoder.decode: in order, as CRFsuite adds them
-            part = scores[low:low + _CHUNK]
-            for column in columns[:, low:low + _CHUNK]:
-                having = np.flatnonzero(column != padding)
-                if 2 * len(having) > len(column):
-                    part += weights[column]
-                elif len(having):
-                    part[having] += weights[column[having]]
         lengths = np.asarray(lengths, dtype=np.intp)
         starts = np.cumsum(lengths) - lengths
         best = self._best(scores, starts, lengths)
@@ -608,30 +594,13 @@ def read_columns(path: str | Path) -> list[list[tuple[str, str, str, str]]]:
     Raises:
         ValueError: a line without four columns (the message names it).
     """
-    sentences, current = [], []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            parts = line.split()
-            if not parts or parts[0] == "-DOCSTART-":
-                if current:
-                    sentences.append(current)
-                    current = []
-                continue
-            if len(parts) < 4:
-                raise ValueError(f"{path}:{lineno}: expected word, part of speech, chunk and name tag")
-            current.append((parts[0], parts[1].split("|")[0], parts[2], parts[-1]))
-    if current:
-        sentences.append(current)
-    return [list(zip(*(_iob2(column) if k >= 2 else column for k, column in enumerate(zip(*s))))) for s in sentences]
+    from analysis.evaluate import conll_rows, iob2
 
-
-def _iob2(tags: Sequence[str]) -> list[str]:
-    out, previous = [], "O"
-    for tag in tags:
-        if tag.startswith("I-") and previous[2:] != tag[2:]:
-            tag = "B-" + tag[2:]
-        out.append(tag)
-        previous = tag
+    out = []
+    for sentence in conll_rows(path, columns=4, expected="word, part of speech, chunk and name tag"):
+        words = [row[0] for row in sentence]
+        tags = [row[1].split("|")[0] for row in sentence]
+        out.append(list(zip(words, tags, iob2(row[2] for row in sentence), iob2(row[-1] for row in sentence))))
     return out
 
 
