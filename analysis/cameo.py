@@ -217,6 +217,15 @@ class VerbDictionary:
 
     def __init__(self, data: dict):
         self.sets = {name: [tuple(words) for words in members] for name, members in data["sets"].items()}
+        #: set name -> first word of a member -> [(the member's place in the set, the member)]: a
+        #: set slot is matched by looking up the text word's forms, not by trying every member
+        self._set_index: dict[str, dict[str, list[tuple[int, tuple[str, ...]]]]] = {}
+        for name, members in self.sets.items():
+            by_first: dict[str, list] = {}
+            for order, member in enumerate(members):
+                if member:
+                    by_first.setdefault(member[0], []).append((order, member))
+            self._set_index[name] = by_first
         self.patterns = {name: tuple(Pattern(tuple(p["before"]), tuple(p["after"]), p["code"], tuple(p["origin"]))
                                      for p in block["patterns"])
                          for name, block in data["blocks"].items()}
@@ -282,8 +291,8 @@ class VerbDictionary:
             words, sets = needs[order]
             if not words <= present or not all(not first.isdisjoint(present) for first in sets):
                 continue
-            if not (_in_order(pattern.after, after[:PATTERN_REACH], self.sets)
-                    and _in_order(pattern.before, before[-PATTERN_REACH:], self.sets)):
+            if not (_in_order(pattern.after, after[:PATTERN_REACH], self._set_index)
+                    and _in_order(pattern.before, before[-PATTERN_REACH:], self._set_index)):
                 continue
             rank = (-pattern.size, 0 if pattern.origin[:1] == (verb,) else 1 if verb in pattern.origin else 2, order)
             if best_rank is None or rank < best_rank:
@@ -318,13 +327,23 @@ def _word_matches(token: str, word: str) -> bool:
 
 
 def _slot_length(tokens: Sequence[str], at: int, slot: str, sets: dict) -> int:
-    """How many tokens from ``at`` the slot takes (0: it does not match there)."""
+    """How many tokens from ``at`` the slot takes (0: it does not match there). A set slot
+    (``&MILITARY``) takes the first member of the set, in the dictionary's order, that matches
+    from ``at``; ``sets`` is the set index of :class:`VerbDictionary`."""
     if slot.startswith("&"):
-        for member in sets.get(slot, ()):
-            if at + len(member) <= len(tokens) and all(
-                    _word_matches(tokens[at + k], w) for k, w in enumerate(member)):
-                return len(member)
-        return 0
+        by_first = sets.get(slot)
+        if not by_first:
+            return 0
+        best = None
+        for form in _stems((tokens[at],)):
+            for order, member in by_first.get(form, ()):
+                if best is not None and order >= best[0]:
+                    break
+                if at + len(member) <= len(tokens) and all(
+                        _word_matches(tokens[at + k], w) for k, w in enumerate(member)):
+                    best = (order, len(member))
+                    break
+        return best[1] if best is not None else 0
     return 1 if _word_matches(tokens[at], slot) else 0
 
 

@@ -29,6 +29,7 @@ struck targets across Ukraine").
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -121,17 +122,36 @@ class Parsed:
     pos: list[str]
     chunks: list[Chunk]
     chunk_of: list[int] = field(default_factory=list)
+    lower: list[str] = field(default_factory=list)       # the words in lower case
+    _clauses: tuple[list[int], list[int]] | None = field(default=None, repr=False, compare=False)
+    _ends: list[int] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         if not self.chunk_of:
-            self.chunk_of = [-1] * len(self.words)
+            self.chunk_of = chunk_of = [-1] * len(self.words)
             for index, chunk in enumerate(self.chunks):
-                for at in range(chunk.start, chunk.end):
-                    self.chunk_of[at] = index
+                chunk_of[chunk.start:chunk.end] = [index] * (chunk.end - chunk.start)
+        if not self.lower:
+            self.lower = [word.lower() for word in self.words]
 
-    @property
-    def lower(self) -> list[str]:
-        return [word.lower() for word in self.words]
+    def clauses(self) -> tuple[list[int], list[int]]:
+        """For every token, the first token of its clause and the end of the clause from it (see
+        :func:`_clause_start` and :func:`_clause_end`), computed once."""
+        if self._clauses is None:
+            lower, n = self.lower, len(self.lower)
+            starts, first = [0] * (n + 1), 0
+            for at in range(n):
+                starts[at] = first
+                if lower[at] in _OPENS_CLAUSE:
+                    first = at + 1
+            starts[n] = first
+            ends, end = [n] * n, n
+            for at in range(n - 1, -1, -1):
+                if lower[at] in _CLOSES_CLAUSE:
+                    end = at
+                ends[at] = end
+            self._clauses = (starts, ends)
+        return self._clauses
 
 
 @dataclass
@@ -526,12 +546,13 @@ def verb_triggers(parsed: Parsed) -> list[tuple[int, int, str | None, str | None
     the dictionaries code."""
     vd = cameo.verb_dictionary()
     extra = extra_verbs()
-    lower = parsed.lower
+    triggers = trigger_words()
+    lower, pos = parsed.lower, parsed.pos
     found = []
     at = 0
     while at < len(lower):
         word = lower[at]
-        if not parsed.pos[at].startswith("VB") or word not in trigger_words() or not (
+        if word not in triggers or not pos[at].startswith("VB") or not (
                 word in extra or any(e.code not in REPORTING_CODES for _f, e in vd.forms.get(word, ()))):
             at += 1
             continue
@@ -582,20 +603,24 @@ def verb_triggers(parsed: Parsed) -> list[tuple[int, int, str | None, str | None
     return found
 
 
+#: Tokens after which a clause starts, and tokens at which one ends.
+_OPENS_CLAUSE = frozenset((";", ":", "—", "–", "that", "which", "who", "while", "as", "but", "and", "when", "after",
+                           "before", "because", "if"))
+_CLOSES_CLAUSE = frozenset((";", ":", "—", "–", ".", "that", "which", "who", "while", "but", "when", "because", "if"))
+
+
 def _clause_start(parsed: Parsed, at: int) -> int:
-    index = at - 1
-    while index >= 0 and parsed.words[index] not in (";", ":", "—", "–") and parsed.words[index].lower() not in (
-            "that", "which", "who", "while", "as", "but", "and", "when", "after", "before", "because", "if"):
-        index -= 1
-    return index + 1
+    """The first token of the clause that token ``at`` is in: after the last ``;``, ``:``, dash or
+    clause word ("that", "and", "when"...) before it."""
+    return parsed.clauses()[0][max(0, min(at, len(parsed.lower)))]
 
 
 def _clause_end(parsed: Parsed, at: int) -> int:
-    index = at
-    while index < len(parsed.words) and parsed.words[index] not in (";", ":", "—", "–", ".") and \
-            parsed.words[index].lower() not in ("that", "which", "who", "while", "but", "when", "because", "if"):
-        index += 1
-    return index
+    """The end of the clause from token ``at`` on: the first ``;``, ``:``, dash, full stop or
+    clause word at or after it (``at`` itself past the last token)."""
+    if at >= len(parsed.lower):
+        return at
+    return parsed.clauses()[1][max(at, 0)]
 
 
 _GROUND_VERBS = frozenset("fight clash battle storm encircle surround counterattack advance invade".split())
@@ -800,16 +825,19 @@ class Sentence:
     speaker: tuple[str, str | None, str | None] | None = None   # (name, country, type) of the quote's speaker
 
 
-def needs_parse(sentence: Sentence, lowered_words: set[str]) -> bool:
+def needs_parse(sentence: Sentence, lowered_words: set[str], *, war_article: bool = True) -> bool:
     """Whether a sentence may hold an event, before it is parsed: it has a lexicon trigger, or a
-    verb of the dictionaries and what such a verb's event needs to stand (see :func:`holds`): a
-    known actor named in it, a quote's speaker, words of arms or victims, or a verb of violence
-    (which may take the article's last violent actor)."""
+    verb of the dictionaries, a word of conflict (see :data:`CONFLICT_WORDS`; in an article about
+    war (``war_article``), any verb the dictionaries code as violence counts as one), and what such
+    a verb's event needs to stand (see :func:`holds`): a known actor named in it, a quote's
+    speaker, words of arms or victims, or a verb of violence (which may take the article's last
+    violent actor)."""
     if sentence.nominal:
         return True
     if lowered_words.isdisjoint(trigger_words()):
         return False
-    if lowered_words.isdisjoint(_conflict_words()):
+    if lowered_words.isdisjoint(_conflict_words()) and not (
+            war_article and not lowered_words.isdisjoint(violent_trigger_words())):
         return False
     return (sentence.speaker is not None or any(m["actor_type"] != "place" for m in sentence.mentions)
             or not lowered_words.isdisjoint(_ARMS_OR_VICTIMS) or not lowered_words.isdisjoint(violent_trigger_words()))
@@ -831,10 +859,20 @@ CONFLICT_WORDS = frozenset(
 
 @functools.lru_cache(maxsize=1)
 def _conflict_words() -> frozenset[str]:
-    return CONFLICT_WORDS | _ARMS_OR_VICTIMS | violent_trigger_words()
+    """:data:`CONFLICT_WORDS`, words of arms and victims, and the one-word verbs of violence of
+    ``event_verbs.tsv`` ("shelled", "killed", "invaded"). Not every verb the CAMEO dictionary codes
+    as violence: most of those have other senses ("hit", "beat", "backed", "struggled"), and as a
+    gate they let most business and sports news through."""
+    verbs = {first for first, forms in extra_verbs().items()
+             if any(len(form) == 1 and verb.category in VIOLENT for form, verb in forms)}
+    return CONFLICT_WORDS | _ARMS_OR_VICTIMS | frozenset(verbs)
 
 
 _WORDS_RE = re.compile(r"[a-z]+")
+#: An article with at least this many sentences holding a word of :data:`CONFLICT_WORDS` is about
+#: war: there, a verb with a sense of violence ("hit", "guarded") is read even in a sentence with
+#: no such word ("If Russia was to hit in the coming days"); elsewhere ("shares were hit") it is not.
+WAR_SENTENCES = 3
 
 
 def code_sentences(article_sentences: Sequence[Sequence[Sentence]]) -> list[list[list[Event]]]:
@@ -852,9 +890,10 @@ def code_sentences(article_sentences: Sequence[Sequence[Sentence]]) -> list[list
     todo: list[tuple[int, int, list[tuple[int, int]]]] = []
     found_verbs: dict[tuple[int, int], list] = {}
     for a, sentences in enumerate(article_sentences):
+        words_of = [set(_WORDS_RE.findall(sentence.text.lower())) for sentence in sentences]
+        war_article = sum(not words.isdisjoint(CONFLICT_WORDS) for words in words_of) >= WAR_SENTENCES
         for s, sentence in enumerate(sentences):
-            lowered = sentence.text.lower()
-            if not needs_parse(sentence, set(_WORDS_RE.findall(lowered))):
+            if not needs_parse(sentence, words_of[s], war_article=war_article):
                 continue
             spans = token_spans(sentence.text)
             if not spans or len(spans) > MAX_PARSE_TOKENS or not any(_letters(sentence.text[b:e]) for b, e in spans):
@@ -864,6 +903,7 @@ def code_sentences(article_sentences: Sequence[Sequence[Sentence]]) -> list[list
                 # parse then keeps those it tags as verbs
                 words = [sentence.text[b:e] for b, e in spans]
                 candidates = verb_triggers(Parsed(words, spans, ["VB"] * len(words), []))
+                candidates = [verb for verb in candidates if _may_hold(verb, words, spans, sentence)]
                 if not candidates:
                     continue
                 found_verbs[(a, s)] = candidates
@@ -871,11 +911,10 @@ def code_sentences(article_sentences: Sequence[Sequence[Sentence]]) -> list[list
     parsed_by: dict[tuple[int, int], Parsed] = {}
     if todo:
         token_lists = [[article_sentences[a][s].text[b:e] for b, e in spans] for a, s, spans in todo]
-        tagged = shallow.parse(token_lists)
-        for (a, s, spans), rows in zip(todo, tagged):
-            pos = [p for _w, p, _c in rows]
-            chunks = [Chunk(kind, b, e) for kind, b, e in shallow.chunk_spans([c for _w, _p, c in rows])]
-            parsed_by[(a, s)] = Parsed([w for w, _p, _c in rows], spans, pos, chunks)
+        pos_lists, chunk_lists = shallow.parse_columns(token_lists)
+        for (a, s, spans), words, pos, chunk_tags in zip(todo, token_lists, pos_lists, chunk_lists):
+            chunks = [Chunk(kind, b, e) for kind, b, e in shallow.chunk_spans(chunk_tags)]
+            parsed_by[(a, s)] = Parsed(words, spans, pos, chunks)
     out: list[list[list[Event]]] = []
     for a, sentences in enumerate(article_sentences):
         context = Context()
@@ -907,14 +946,50 @@ def code_sentences(article_sentences: Sequence[Sequence[Sentence]]) -> list[list
     return out
 
 
+_PRONOUNS = frozenset(_PERSONAL) | _FIRST_PERSON | _SINGULAR_FIRST
+
+
+def _may_hold(verb: tuple, words: list[str], spans: list[tuple[int, int]], sentence: Sentence) -> bool:
+    """Whether a verb trigger found before the parse can give an event that :func:`holds`, read
+    from the words alone (a superset: a verb that fails here fails after the parse too). A verb
+    of violence needs a mention in the sentence, a pronoun, or words of arms, victims or property
+    in its clause; any other verb needs a known actor: a pronoun, or a mention of a non-place
+    before the verb (its subject) or after it following "by" (the agent of a passive)."""
+    first, end, _code, category, lemma = verb
+    lower = [w.lower() for w in words]
+    if not _PRONOUNS.isdisjoint(lower):
+        return True
+    if category in VIOLENT or lemma == "flee":            # "troops fled" is made a retreat after the parse
+        if sentence.mentions:
+            return True
+        parsed = Parsed(words, spans, [], [])
+        clause = lower[_clause_start(parsed, first):_clause_end(parsed, end)]
+        return not (_ARMS_OR_VICTIMS.isdisjoint(clause) and _PROPERTY_NOUNS.isdisjoint(clause))
+    verb_at = spans[first][0]
+    after = "by" in lower[end:]
+    for m in sentence.mentions:
+        if m["actor_type"] == "place":
+            continue
+        start = m["start"] - sentence.start
+        if start < verb_at or after:
+            return True
+    return False
+
+
 def _letters(word: str) -> bool:
     return any(ch.isalpha() for ch in word)
 
 
 def _token_range(parsed: Parsed, start: int, end: int) -> tuple[int, int]:
-    """The tokens that overlap characters ``start:end`` of the sentence."""
-    inside = [k for k, (b, e) in enumerate(parsed.spans) if b < end and e > start]
-    return (inside[0], inside[-1] + 1) if inside else (0, 0)
+    """The tokens that overlap characters ``start:end`` of the sentence (tokens are in order and
+    do not overlap)."""
+    if parsed._ends is None:
+        parsed._ends = [e for _b, e in parsed.spans]
+    first = bisect.bisect_right(parsed._ends, start)          # the first token ending after start
+    last = first
+    while last < len(parsed.spans) and parsed.spans[last][0] < end:
+        last += 1
+    return (first, last) if last > first else (0, 0)
 
 
 def _token_mentions(parsed: Parsed, sentence: Sentence) -> list[Mention]:

@@ -564,13 +564,22 @@ def chunk_tags(token_lists: Sequence[Sequence[str]], pos: Sequence[Sequence[str]
 def parse(token_lists: Sequence[Sequence[str]], *, engine: str = "numpy") -> list[list[tuple[str, str, str]]]:
     """``(word, part-of-speech tag, chunk tag)`` for every token of every sentence."""
     lists = [list(tokens) for tokens in token_lists]
+    pos, chunks = parse_columns(lists, engine=engine)
+    return [list(zip(w, p, c)) for w, p, c in zip(lists, pos, chunks)]
+
+
+def parse_columns(token_lists: Sequence[Sequence[str]], *,
+                  engine: str = "numpy") -> tuple[list[list[str]], list[list[str]]]:
+    """The part-of-speech tags and the chunk tags of every sentence, as two lists (what
+    :func:`parse` gives, without zipping them with the words)."""
+    lists = [list(tokens) for tokens in token_lists]
     if not lists:
-        return []
+        return [], []
     _check_engine(engine)
     with _TAGGING:
         pos = model("pos").tag(lists, engine)
         chunks = model("chunks").tag([list(zip(w, t)) for w, t in zip(lists, pos)], engine)
-    return [list(zip(w, p, c)) for w, p, c in zip(lists, pos, chunks)]
+    return pos, chunks
 
 
 def chunk_spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:

@@ -692,8 +692,16 @@ def token_spans(text: str) -> list[tuple[int, int]]:
     NLTK's rules know contractions and possessives with a straight apostrophe only; news text
     mostly has the curly one (``Kremlin\u2019s``, ``don\u2019t``). It is straightened for the
     tokenizer, one character for one, so the spans still fit the original text.
+
+    The spans of the last few thousand sentences are remembered: the name tagger and the event
+    coder read the same sentences one after the other.
     """
-    return _word_token_spans(_INNER_APOSTROPHE_RE.sub("'", text))
+    return list(_remembered_spans(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_word_token_spans(_INNER_APOSTROPHE_RE.sub("'", text)))
 
 
 def tokens(sents: pd.DataFrame, *, progress: bool | None = None) -> pd.DataFrame:

@@ -137,3 +137,24 @@ class TestAcled:
     @pytest.mark.parametrize("code", ["042", "072", "163", "112", None])
     def test_other_codes_have_none(self, code):
         assert cameo.acled_type(code, "missile") == (None, None)
+
+
+def test_set_slots_match_the_first_member_in_the_dictionarys_order():
+    vd = cameo.verb_dictionary()
+
+    def naive(tokens, at, slot):                 # every member tried in order, as the file lists them
+        for member in vd.sets.get(slot, ()):
+            if member and at + len(member) <= len(tokens) and all(
+                    cameo._word_matches(tokens[at + k], w) for k, w in enumerate(member)):
+                return len(member)
+        return 0
+
+    checked = 0
+    for slot, members in sorted(vd.sets.items())[:60]:
+        for member in members[:8]:
+            for tokens in (list(member) + ["of", "troops"], [member[0] + "s", "and"], ["the"] + list(member)):
+                for at in range(len(tokens)):
+                    assert cameo._slot_length(tokens, at, slot, vd._set_index) == naive(tokens, at, slot)
+                    checked += 1
+    assert checked > 500
+    assert cameo._slot_length(["humanitarian", "aid"], 0, "&NO_SUCH_SET", vd._set_index) == 0

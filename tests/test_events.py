@@ -143,3 +143,95 @@ def test_every_trigger_word_is_a_verb_form():
     words = events.trigger_words()
     assert {"shelled", "captured", "deployed", "urged", "sanctioned", "fled"} <= words
     assert "said" not in words and "the" not in words
+
+
+# --------------------------------------------------------------------------------------------
+# Which sentences are parsed (code_sentences on the shipped tagger and chunker)
+# --------------------------------------------------------------------------------------------
+
+def _sentences(texts: list[str], mentions_of: dict[int, list[tuple[str, dict]]] | None = None) -> list:
+    """Sentences of one article, one after another; mentions given by their words."""
+    out, at = [], 0
+    for k, text in enumerate(texts):
+        mentions = []
+        for words, actor in (mentions_of or {}).get(k, []):
+            begin = text.index(words)
+            mentions.append({**actor, "start": at + begin, "end": at + begin + len(words)})
+        out.append(events.Sentence(text, at, [], mentions))
+        at += len(text) + 1
+    return out
+
+
+_WAR = ["Russian troops shelled the city again on Monday.", "The war has forced thousands to flee.",
+        "Ukraine's army said the attack was repelled."]
+_HIT = "If Russia was to hit in the coming days, the cost will be huge."
+
+
+def test_a_verb_of_many_senses_is_read_without_a_conflict_word_only_in_an_article_about_war():
+    alone = _sentences([_HIT], {0: [("Russia", RUSSIA)]})
+    assert events.code_sentences([alone]) == [[[]]]
+    war = _sentences(_WAR + [_HIT], {3: [("Russia", RUSSIA)]})
+    coded = events.code_sentences([war])[0][3]
+    assert [(e.category, e.actor, _HIT[e.trigger[0]:e.trigger[1]]) for e in coded] == [
+        ("military_strike", "Russian Armed Forces", "hit")]
+
+
+def test_business_news_with_a_violent_sense_of_a_verb_is_not_parsed(monkeypatch):
+    seen = []
+    real = events.code_sentence
+    monkeypatch.setattr(events, "code_sentence", lambda parsed, *a, **k: seen.append(parsed.words) or real(parsed, *a, **k))
+    firm = dict(actor="Cairn Energy", actor_id="org:cairn", actor_type="organization", country="GB", method="name")
+    texts = ["Cairn's shares were hit in December following a disappointing drilling update.",
+             "The firm struggled to compete against larger rivals."]
+    assert events.code_sentences([_sentences(texts, {0: [("Cairn", firm)]})]) == [[[], []]]
+    assert seen == []
+
+
+def test_the_word_test_before_the_parse_drops_only_verbs_that_cannot_hold(monkeypatch):
+    texts = _WAR + [_HIT, "Officials discussed the plan with Kyiv.", "Talks were held by the ministers.",
+                    "They will send more weapons to Ukraine.", "A bridge was destroyed overnight.",
+                    "The decision was backed by Germany and France.", "Prices were hit by the war."]
+    mentions = {3: [("Russia", RUSSIA)], 4: [("Kyiv", dict(UKRAINE, actor_type="place"))],
+                6: [("Ukraine", UKRAINE)],
+                8: [("Germany", dict(actor="Germany", actor_id="state:DE", actor_type="state", country="DE",
+                                     method="name"))]}
+    article = _sentences(texts, mentions)
+    parses = []
+    real = events.code_sentence
+    monkeypatch.setattr(events, "code_sentence", lambda parsed, *a, **k: parses.append(1) or real(parsed, *a, **k))
+    with_test = events.code_sentences([article])
+    parsed_with = len(parses)
+    monkeypatch.setattr(events, "_may_hold", lambda *args: True)
+    without = events.code_sentences([article])
+    assert with_test == without
+    assert parsed_with < len(parses) - parsed_with          # "Prices were hit by the war." is not parsed
+    assert sum(len(found) for found in with_test[0]) >= 5
+
+
+def test_clause_bounds_are_those_of_a_scan_from_each_token():
+    def start(words, at):
+        index = at - 1
+        while index >= 0 and words[index].lower() not in events._OPENS_CLAUSE:
+            index -= 1
+        return index + 1
+
+    def end(words, at):
+        index = at
+        while index < len(words) and words[index].lower() not in events._CLOSES_CLAUSE:
+            index += 1
+        return index
+
+    words = "Russia said that its troops , which had advanced , took the town and shelled it ; Kyiv denied it .".split()
+    p = Parsed(words, [(k, k + 1) for k in range(len(words))], ["NN"] * len(words), [])
+    for at in range(len(words) + 1):
+        assert events._clause_start(p, at) == start(words, at)
+        assert events._clause_end(p, at) == end(words, at)
+    assert events._clause_end(p, len(words) + 3) == len(words) + 3
+
+
+def test_token_range_of_characters():
+    p = Parsed(["Kyiv", "'s", "mayor", "said"], [(0, 4), (4, 6), (7, 12), (13, 17)], ["NNP", "POS", "NN", "VBD"], [])
+    assert events._token_range(p, 0, 4) == (0, 1)
+    assert events._token_range(p, 2, 9) == (0, 3)          # any overlap counts
+    assert events._token_range(p, 12, 13) == (0, 0)        # the space between two tokens
+    assert events._token_range(p, 13, 40) == (3, 4)
