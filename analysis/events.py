@@ -134,6 +134,12 @@ class Parsed:
         if not self.lower:
             self.lower = [word.lower() for word in self.words]
 
+    def span_ends(self) -> list[int]:
+        """The end of every token's span, computed once."""
+        if self._ends is None:
+            self._ends = [end for _start, end in self.spans]
+        return self._ends
+
     def clauses(self) -> tuple[list[int], list[int]]:
         """For every token, the first token of its clause and the end of the clause from it (see
         :func:`_clause_start` and :func:`_clause_end`), computed once."""
@@ -902,8 +908,8 @@ def code_sentences(article_sentences: Sequence[Sequence[Sentence]]) -> list[list
                 # a verb of the dictionaries must code something here, were every word a verb; the
                 # parse then keeps those it tags as verbs
                 words = [sentence.text[b:e] for b, e in spans]
-                candidates = verb_triggers(Parsed(words, spans, ["VB"] * len(words), []))
-                candidates = [verb for verb in candidates if _may_hold(verb, words, spans, sentence)]
+                as_verbs = Parsed(words, spans, ["VB"] * len(words), [])
+                candidates = [verb for verb in verb_triggers(as_verbs) if _may_hold(verb, as_verbs, sentence)]
                 if not candidates:
                     continue
                 found_verbs[(a, s)] = candidates
@@ -949,31 +955,27 @@ def code_sentences(article_sentences: Sequence[Sequence[Sentence]]) -> list[list
 _PRONOUNS = frozenset(_PERSONAL) | _FIRST_PERSON | _SINGULAR_FIRST
 
 
-def _may_hold(verb: tuple, words: list[str], spans: list[tuple[int, int]], sentence: Sentence) -> bool:
-    """Whether a verb trigger found before the parse can give an event that :func:`holds`, read
-    from the words alone (a superset: a verb that fails here fails after the parse too). A verb
-    of violence needs a mention in the sentence, a pronoun, or words of arms, victims or property
-    in its clause; any other verb needs a known actor: a pronoun, or a mention of a non-place
-    before the verb (its subject) or after it following "by" (the agent of a passive)."""
+def _may_hold(verb: tuple, parsed: Parsed, sentence: Sentence) -> bool:
+    """Whether a verb trigger found before the parse (in ``parsed``, the sentence's words taken
+    as verbs) can give an event that :func:`holds`, read from the words alone (a superset: a verb
+    that fails here fails after the parse too). A verb of violence needs a mention in the
+    sentence, a pronoun, or words of arms, victims or property in its clause; any other verb needs
+    a known actor: a pronoun, or a mention of a non-place before the verb (its subject) or after a
+    "by" that follows it (the agent of a passive)."""
     first, end, _code, category, lemma = verb
-    lower = [w.lower() for w in words]
+    lower = parsed.lower
     if not _PRONOUNS.isdisjoint(lower):
         return True
     if category in VIOLENT or lemma == "flee":            # "troops fled" is made a retreat after the parse
         if sentence.mentions:
             return True
-        parsed = Parsed(words, spans, [], [])
         clause = lower[_clause_start(parsed, first):_clause_end(parsed, end)]
         return not (_ARMS_OR_VICTIMS.isdisjoint(clause) and _PROPERTY_NOUNS.isdisjoint(clause))
-    verb_at = spans[first][0]
-    after = "by" in lower[end:]
-    for m in sentence.mentions:
-        if m["actor_type"] == "place":
-            continue
-        start = m["start"] - sentence.start
-        if start < verb_at or after:
-            return True
-    return False
+    verb_at = parsed.spans[first][0]
+    by_at = next((parsed.spans[k][0] for k in range(end, len(lower)) if lower[k] == "by"), None)
+    return any(m["actor_type"] != "place" and (
+        m["start"] - sentence.start < verb_at or (by_at is not None and m["start"] - sentence.start > by_at))
+        for m in sentence.mentions)
 
 
 def _letters(word: str) -> bool:
@@ -983,9 +985,7 @@ def _letters(word: str) -> bool:
 def _token_range(parsed: Parsed, start: int, end: int) -> tuple[int, int]:
     """The tokens that overlap characters ``start:end`` of the sentence (tokens are in order and
     do not overlap)."""
-    if parsed._ends is None:
-        parsed._ends = [e for _b, e in parsed.spans]
-    first = bisect.bisect_right(parsed._ends, start)          # the first token ending after start
+    first = bisect.bisect_right(parsed.span_ends(), start)    # the first token ending after start
     last = first
     while last < len(parsed.spans) and parsed.spans[last][0] < end:
         last += 1
