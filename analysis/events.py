@@ -917,8 +917,14 @@ def code_sentences(article_sentences: Sequence[Sequence[Sentence]]) -> list[list
     parsed_by: dict[tuple[int, int], Parsed] = {}
     if todo:
         token_lists = [[article_sentences[a][s].text[b:e] for b, e in spans] for a, s, spans in todo]
-        pos_lists, chunk_lists = shallow.parse_columns(token_lists)
-        for (a, s, spans), words, pos, chunk_tags in zip(todo, token_lists, pos_lists, chunk_lists):
+        pos_lists = shallow.pos_tags(token_lists)
+        # Chunked: sentences with a lexicon trigger, or a verb trigger the tagger takes as a verb
+        # (without either a sentence codes no event, whatever its chunks)
+        chunked = [k for k, ((a, s, _spans), pos) in enumerate(zip(todo, pos_lists))
+                   if article_sentences[a][s].nominal or any(pos[verb[0]].startswith("VB") for verb in found_verbs[(a, s)])]
+        chunk_lists = shallow.chunk_tags([token_lists[k] for k in chunked], [pos_lists[k] for k in chunked])
+        for k, chunk_tags in zip(chunked, chunk_lists):
+            (a, s, spans), words, pos = todo[k], token_lists[k], pos_lists[k]
             chunks = [Chunk(kind, b, e) for kind, b, e in shallow.chunk_spans(chunk_tags)]
             parsed_by[(a, s)] = Parsed(words, spans, pos, chunks)
     out: list[list[list[Event]]] = []

@@ -385,24 +385,25 @@ class _Fast:
         self.tables = []
         if kind == "chunks":
             # the tags of the n-gram attributes, numbered; a table per n-gram from tag numbers to ids
-            tags: set[str] = set()
-            for name, _ in _TAG_NGRAMS:
-                for attribute in ids:
-                    if attribute.startswith(name):
-                        tags.update(attribute[len(name):].split("|"))
+            names = {name for name, _ in _TAG_NGRAMS}
+            ngrams: dict[str, list] = {name: [] for name in names}     # n-gram name -> (tags, id)
+            for attribute, aid in ids.items():
+                if attribute[:1] == "t":
+                    name = attribute[:attribute.find("=") + 1]
+                    if name in names:
+                        ngrams[name].append((attribute[len(name):].split("|"), aid))
+            tags = {tag for found in ngrams.values() for parts, _ in found for tag in parts}
             self.tag_number = {tag: k for k, tag in enumerate(sorted(tags))}
             size = len(tags) + 1            # the last number: a tag no n-gram has
             self.tag_base = size
             for name, offsets in _TAG_NGRAMS:
                 table = np.full(size ** len(offsets), pad, dtype=np.intp)
-                for attribute, aid in ids.items():
-                    if attribute.startswith(name):
-                        numbers = [self.tag_number[t] for t in attribute[len(name):].split("|")]
-                        if len(numbers) == len(offsets):
-                            flat = 0
-                            for number in numbers:
-                                flat = flat * size + number
-                            table[flat] = aid
+                for parts, aid in ngrams[name]:
+                    if len(parts) == len(offsets):
+                        flat = 0
+                        for tag in parts:
+                            flat = flat * size + self.tag_number[tag]
+                        table[flat] = aid
                 self.tables.append((offsets, table))
 
     def _add(self, key) -> int:

@@ -418,9 +418,13 @@ def _run_pool(batches, workers, bar) -> list[dict]:
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":
-        context.set_forkserver_preload(["analysis.pipeline", "analysis.actors", "analysis.developments"])
+        # analysis._forkserver first: NLTK imported once in the server, without what batches never use
+        context.set_forkserver_preload(["analysis._forkserver", "analysis.pipeline", "analysis.actors",
+                                        "analysis.developments"])
+    from analysis.worker import prepare
+
     results: list = [None] * len(batches)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=prepare) as pool:
         futures = {pool.submit(_keyed, batch): i for i, batch in enumerate(batches)}
         from concurrent.futures import as_completed
 
@@ -595,13 +599,14 @@ def _concat(pieces: Sequence[pd.DataFrame]) -> pd.DataFrame:
     # pandas infers a column's dtype from its values: all-missing gives objects, some text gives
     # strings. One call on the whole corpus would have seen the text, so missing-only pieces take
     # the dtype of the others.
+    kinds = [dict(p.dtypes.items()) for p in full]          # one call per piece, not per column
     for column in full[0].columns:
-        dtypes = {str(p[column].dtype) for p in full if column in p}
+        dtypes = {str(kind[column]) for kind in kinds if column in kind}
         if len(dtypes) > 1 and "object" in dtypes:
-            target = next(p[column].dtype for p in full if column in p and p[column].dtype != object)
-            if len({str(p[column].dtype) for p in full if column in p and p[column].dtype != object}) == 1:
-                full = [p.astype({column: target}) if column in p and p[column].dtype == object
-                        and p[column].isna().all() else p for p in full]
+            target = next(kind[column] for kind in kinds if column in kind and kind[column] != object)
+            if len({str(kind[column]) for kind in kinds if column in kind and kind[column] != object}) == 1:
+                full = [p.astype({column: target}) if column in kind and kind[column] == object
+                        and p[column].isna().all() else p for p, kind in zip(full, kinds)]
     return pd.concat(full, ignore_index=True)
 
 

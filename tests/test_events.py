@@ -235,3 +235,27 @@ def test_token_range_of_characters():
     assert events._token_range(p, 2, 9) == (0, 3)          # any overlap counts
     assert events._token_range(p, 12, 13) == (0, 0)        # the space between two tokens
     assert events._token_range(p, 13, 40) == (3, 4)
+
+
+def test_a_sentence_whose_verb_triggers_are_tagged_as_nouns_is_not_chunked(monkeypatch):
+    from analysis import parse
+    from analysis.text import token_spans
+
+    tagged, chunked = [], []
+    real_pos, real_chunks = parse.pos_tags, parse.chunk_tags
+    monkeypatch.setattr(parse, "pos_tags", lambda tokens, **k: tagged.extend(map(" ".join, tokens)) or real_pos(tokens, **k))
+    monkeypatch.setattr(parse, "chunk_tags",
+                        lambda tokens, pos=None, **k: chunked.extend(map(" ".join, tokens)) or real_chunks(tokens, pos, **k))
+    battle = "Ukraine has won the Battle of Kyiv."
+    coded = events.code_sentences([_sentences(_WAR + [battle], {3: [("Ukraine", UKRAINE)]})])[0]
+    assert coded[3] == []
+    assert "Ukraine has won the Battle of Kyiv ." in tagged                  # read for verbs, tagged...
+    assert not any("Battle" in sentence for sentence in chunked)            # ...and not chunked
+    assert any("shelled" in sentence for sentence in chunked)
+    # chunked and coded in full, the sentence gives no event either
+    spans = token_spans(battle)
+    words = [battle[b:e] for b, e in spans]
+    pos, chunk_tags = parse.parse_columns([words])
+    full = Parsed(words, spans, pos[0], [events.Chunk(*c) for c in parse.chunk_spans(chunk_tags[0])])
+    mention = events.Mention(0, 1, UKRAINE["actor"], UKRAINE["actor_id"], "state", "UA", "name")
+    assert events.code_sentence(full, battle, [mention]) == []

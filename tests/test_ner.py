@@ -217,3 +217,54 @@ def test_tagging_from_several_threads_gives_the_same_tags():
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(ner.tag_entities, parts * 3))
     assert together == alone * 3
+
+
+def _dumped_attributes(crf) -> list[str]:
+    """The attribute names as CRFsuite's own dump of the model prints them, by id."""
+    import re
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.dump"
+        crf._tagger.dump(str(path))
+        text = path.read_text(encoding="utf-8")
+    body = text[text.index("\nATTRIBUTES = {\n") + len("\nATTRIBUTES = {\n"):]
+    body = body[:body.index("\n}\n")]
+    lines = [line.partition(": ") for line in body.split("\n")]
+    assert [int(number) for number, _, _ in lines] == list(range(len(lines)))
+    assert len(lines) == int(re.search(r"\n  num_attrs: (\d+)\n", text).group(1))
+    return [name for _, _, name in lines]
+
+
+def test_attribute_names_read_from_the_model_file_are_the_dumps():
+    from pathlib import Path
+
+    from analysis import parse
+
+    crf = ner.tagger()
+    for loaded in (crf, parse.model("pos"), parse.model("chunks")):
+        names = ner.attribute_names(Path(loaded._model_file).read_bytes())
+        assert names == _dumped_attributes(loaded)
+        assert loaded._news_analysis_attribute_list == names
+
+
+@pytest.mark.parametrize("damage", ["truncated", "magic", "record id", "not a model"])
+def test_attribute_names_refuse_a_damaged_model(damage):
+    import struct
+    from pathlib import Path
+
+    data = bytearray(Path(ner.tagger()._model_file).read_bytes())
+    if damage == "truncated":
+        data = data[:len(data) // 2]
+    elif damage == "magic":
+        data[:4] = b"XCRF"
+    elif damage == "record id":
+        off_attrs = struct.unpack_from("<I", data, 36)[0]
+        backward = struct.unpack_from("<I", data, off_attrs + 20)[0]
+        first = struct.unpack_from("<I", data, off_attrs + backward)[0]
+        struct.pack_into("<I", data, off_attrs + first, 7)          # record 0 says it is record 7
+    else:
+        data = bytearray(b"plain text, no model here")
+    with pytest.raises(ValueError):
+        ner.attribute_names(bytes(data))

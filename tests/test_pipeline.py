@@ -83,6 +83,39 @@ def test_process_pool_gives_the_same_tables(several, monkeypatch):
     assert_same_tables(alone, pooled)
 
 
+def _in_new_process(code: str) -> list[str]:
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_a_worker_imports_nltk_without_scipy_and_scipy_stays_importable():
+    pytest.importorskip("scipy")
+    out = _in_new_process(
+        "import sys; from analysis.worker import prepare; prepare(); a = sys.modules['nltk.metrics.association']; "
+        "print('nltk' in sys.modules, 'scipy' in sys.modules, 'sklearn' in sys.modules, a.fisher_exact.__module__); "
+        "import scipy.stats; print('scipy' in sys.modules)")
+    assert out == ["True", "False", "False", "nltk.metrics.association", "True"]
+
+
+def test_a_worker_that_has_scipy_already_keeps_it_for_nltk():
+    pytest.importorskip("scipy")
+    out = _in_new_process(
+        "import sys, scipy.stats; from analysis.worker import prepare; prepare(); "
+        "print(sys.modules['nltk.metrics.association'].fisher_exact.__module__.split('.')[0])")
+    assert out == ["scipy"]
+
+
+def test_the_user_process_is_not_prepared():
+    out = _in_new_process("import sys; import analysis.pipeline, analysis.worker; print('nltk' in sys.modules)")
+    assert out == ["False"]
+
+
 def test_dask_engine_on_a_local_cluster_gives_the_same_tables(several):
     pytest.importorskip("dask.distributed")
     from dask.distributed import Client, LocalCluster
