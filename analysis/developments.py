@@ -211,7 +211,8 @@ def developments(
         hedged = bool(_HEDGE_RE.search(text))
         sentence_rows = _sentence_rows(found, sentence_events)
         about = _spoken_of(sentence_mentions, claims[key][0]) if spoken is not None else None
-        if about is not None and not sentence_rows:     # a position, when the sentence reports nothing else
+        if not sentence_rows and (about is not None or (spoken is not None and _WAR_ITSELF_RE.search(text))):
+            # a position, when the sentence reports nothing else: on a party it names, or on the war itself
             sentence_rows.append(("statement", spoken.start(), spoken.end(), _Spoken(claims[key][0], about)))
         for category, trigger_start, trigger_end, event in sentence_rows:
             trigger = text[trigger_start:trigger_end]
@@ -246,6 +247,10 @@ _STATEMENT_TOPIC_RE = re.compile(
     r"security|threat(?:s|en(?:s|ed)?)?|nato|sanctions?|troops|military|forces|peace|crisis|escalat\w*|"
     r"destruction|weapons|army|armies|fight(?:s|ing)?|defen[cs]e|sovereignty|territor(?:y|ial)|"
     r"ceasefire|occupation|occupiers?|independence|borders?|alliance|allies|stability)\b", re.IGNORECASE)
+#: Words that name the conflict itself (not its means: troops, weapons, threats): a speaker's
+#: sentence with one is a position even when it names no party ("any conflict could be a long war").
+_WAR_ITSELF_RE = re.compile(
+    r"\b(?:war|wars|invasion|invade[sd]?|invading|aggression|conflict|peace|ceasefire|escalat\w*)\b", re.IGNORECASE)
 #: Kinds of known speakers whose positions on the conflict are statements: people and states
 #: (leaders, governments); what a general staff or a ministry "reported" is coded by what it reports.
 _STATEMENT_SPEAKERS = frozenset({"person", "state"})

@@ -197,9 +197,11 @@ def test_status(text, trigger, status):
 
 def test_seed_statuses(seed_ledger):
     unusual = seed_ledger[seed_ledger["status"] != "reported"]
-    # "measures that are expected to hammer the economy"; "saying it would start blocking Americans"
+    # "measures that are expected to hammer the economy"; "saying it would start blocking Americans";
+    # Cavusoglu "hoped the move would keep the situation from escalating further" (a position on the war)
     assert unusual[["para_id", "category", "status"]].values.tolist() == [[28, "economy", "expected"],
-                                                                          [30, "sanctions", "expected"]]
+                                                                          [30, "sanctions", "expected"],
+                                                                          [33, "statement", "expected"]]
 
 
 def test_nearest_place_and_quantity_and_cue_claimants():
@@ -402,6 +404,17 @@ def test_a_known_speakers_position_on_the_war_is_a_statement():
     assert list(rows.index) == [0]
     assert (rows.loc[0, "category"], rows.loc[0, "actor"], rows.loc[0, "target"], rows.loc[0, "claimant"]) == (
         "statement", "Joe Biden", "Russia", "Joe Biden")
+
+
+def test_a_position_on_the_war_itself_needs_no_party_but_one_on_its_means_does():
+    ledger = _ledger('"Any conflict could be a long, protracted war," Joe Biden said. '
+                     '"Every air-defence system saves lives," Joe Biden said. '
+                     '"Our troops were not many," Joe Biden said.')
+    rows = ledger.set_index("sent_id")
+    assert list(rows.index) == [0]
+    assert (rows.loc[0, "category"], rows.loc[0, "actor"], rows.loc[0, "claimant"], rows.loc[0, "trigger"]) == (
+        "statement", "Joe Biden", "Joe Biden", "conflict")
+    assert rows["target"].isna().all()
 
 
 def test_verbs_of_many_senses_code_nothing_alone():
