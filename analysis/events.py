@@ -729,14 +729,15 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
 
 
 def _governing_vp(parsed: Parsed, np_index: int) -> int | None:
-    """The verb phrase whose object this noun phrase is ("launched [a surprise attack]"), if the
-    verb is a light verb."""
+    """The verb phrase whose object this noun phrase is ("launched [a surprise attack]", "carried
+    out [strikes]", "conducted limited [ground attacks]" with "limited" read as a verb), if a verb of
+    the phrase is a light verb."""
     index = np_index - 1
-    while index >= 0 and parsed.chunks[index].kind in ("ADJP", "ADVP", "NP") and index >= np_index - 2:
+    while index >= 0 and parsed.chunks[index].kind in ("ADJP", "ADVP", "NP", "PRT") and index >= np_index - 2:
         index -= 1
     if index >= 0 and parsed.chunks[index].kind == "VP":
         chunk = parsed.chunks[index]
-        if parsed.words[chunk.end - 1].lower() in LIGHT_VERBS:
+        if any(word.lower() in LIGHT_VERBS for word in parsed.words[chunk.start:chunk.end]):
             return index
     return None
 

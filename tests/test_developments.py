@@ -417,6 +417,23 @@ def test_a_position_on_the_war_itself_needs_no_party_but_one_on_its_means_does()
     assert rows["target"].isna().all()
 
 
+def test_attacks_and_assaults_after_a_verb_of_doing_or_going_on_are_the_event():
+    ledger = _ledger("Russian forces continued sporadic assaults on Mariupol on March 13. "
+                     "Ukrainian forces multiplied attacks inside Russia. "
+                     "Russian forces conducted limited ground attacks near Siversk. "
+                     "The minister continued his speech on the budget. "
+                     "Russian forces carried out strikes on Kharkiv overnight.")
+    rows = {(r.sent_id, r.category): r for r in ledger.itertuples()}
+    assert set(rows) == {(0, "ground_movement"), (1, "military_strike"), (2, "ground_movement"),
+                         (4, "military_strike")}
+    assert (rows[(0, "ground_movement")].actor, rows[(0, "ground_movement")].trigger) == (
+        "Russian Armed Forces", "continued sporadic assaults")
+    assert rows[(1, "military_strike")].trigger == "multiplied attacks"
+    # the light verb codes nothing of its own: the attacks are the event, the place what they were done to
+    for key, target in (((2, "ground_movement"), "Siversk"), ((4, "military_strike"), "Kharkiv")):
+        assert (rows[key].actor, rows[key].target, rows[key].cameo) == ("Russian Armed Forces", target, "190")
+
+
 def test_verbs_of_many_senses_code_nothing_alone():
     ledger = _ledger("Asked whether Russia would attack, the minister declined to comment. "
                      "Officials think the talks in Geneva were going to fail. "
