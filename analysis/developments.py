@@ -240,17 +240,17 @@ def developments(
                          "quad_class": "Int64", "goldstein": "float64"})
 
 
-#: Words of a speaker's sentence that make it a position on the conflict (a statement): war and
-#: peace, attacks and defence, security, alliances, sanctions, threats and blame.
-_STATEMENT_TOPIC_RE = re.compile(
-    r"\b(?:war|wars|invasion|invade[sd]?|invading|attack(?:s|ed|ing)?|aggression|aggressors?|conflict|"
-    r"security|threat(?:s|en(?:s|ed)?)?|nato|sanctions?|troops|military|forces|peace|crisis|escalat\w*|"
-    r"destruction|weapons|army|armies|fight(?:s|ing)?|defen[cs]e|sovereignty|territor(?:y|ial)|"
-    r"ceasefire|occupation|occupiers?|independence|borders?|alliance|allies|stability)\b", re.IGNORECASE)
 #: Words that name the conflict itself (not its means: troops, weapons, threats): a speaker's
 #: sentence with one is a position even when it names no party ("any conflict could be a long war").
-_WAR_ITSELF_RE = re.compile(
-    r"\b(?:war|wars|invasion|invade[sd]?|invading|aggression|conflict|peace|ceasefire|escalat\w*)\b", re.IGNORECASE)
+_WAR_ITSELF = r"war|wars|invasion|invade[sd]?|invading|aggression|conflict|peace|ceasefire|escalat\w*"
+_WAR_ITSELF_RE = re.compile(rf"\b(?:{_WAR_ITSELF})\b", re.IGNORECASE)
+#: Words of a speaker's sentence that make it a position on the conflict (a statement): the war
+#: itself, attacks and defence, security, alliances, sanctions, threats and blame.
+_STATEMENT_TOPIC_RE = re.compile(
+    rf"\b(?:{_WAR_ITSELF}|attack(?:s|ed|ing)?|aggressors?|"
+    r"security|threat(?:s|en(?:s|ed)?)?|nato|sanctions?|troops|military|forces|crisis|"
+    r"destruction|weapons|army|armies|fight(?:s|ing)?|defen[cs]e|sovereignty|territor(?:y|ial)|"
+    r"occupation|occupiers?|independence|borders?|alliance|allies|stability)\b", re.IGNORECASE)
 #: Kinds of known speakers whose positions on the conflict are statements: people and states
 #: (leaders, governments); what a general staff or a ministry "reported" is coded by what it reports.
 _STATEMENT_SPEAKERS = frozenset({"person", "state"})

@@ -919,10 +919,13 @@ def code_sentences(article_sentences: Sequence[Sequence[Sentence]]) -> list[list
     if todo:
         token_lists = [[article_sentences[a][s].text[b:e] for b, e in spans] for a, s, spans in todo]
         pos_lists = shallow.pos_tags(token_lists)
-        # Chunked: sentences with a lexicon trigger, or a verb trigger the tagger takes as a verb
-        # (without either a sentence codes no event, whatever its chunks)
-        chunked = [k for k, ((a, s, _spans), pos) in enumerate(zip(todo, pos_lists))
-                   if article_sentences[a][s].nominal or any(pos[verb[0]].startswith("VB") for verb in found_verbs[(a, s)])]
+        # the verb triggers the tagger takes as verbs; chunked: sentences with one of them or a
+        # lexicon trigger (without either a sentence codes no event, whatever its chunks)
+        for (a, s, _spans), pos in zip(todo, pos_lists):
+            if (a, s) in found_verbs:
+                found_verbs[(a, s)] = [verb for verb in found_verbs[(a, s)] if pos[verb[0]].startswith("VB")]
+        chunked = [k for k, (a, s, _spans) in enumerate(todo)
+                   if article_sentences[a][s].nominal or found_verbs.get((a, s))]
         chunk_lists = shallow.chunk_tags([token_lists[k] for k in chunked], [pos_lists[k] for k in chunked])
         for k, chunk_tags in zip(chunked, chunk_lists):
             (a, s, spans), words, pos = todo[k], token_lists[k], pos_lists[k]
@@ -947,9 +950,7 @@ def code_sentences(article_sentences: Sequence[Sequence[Sentence]]) -> list[list
                 first, end = _token_range(parsed, b, e)
                 if first < end:
                     nominal.append((category, NOMINAL_CODES.get(category), first, end))
-            verbs = found_verbs.get((a, s))
-            if verbs is not None:
-                verbs = [verb for verb in verbs if parsed.pos[verb[0]].startswith("VB")]
+            verbs = found_verbs.get((a, s))         # None: a sentence with lexicon triggers only
             events = code_sentence(parsed, sentence.text, mentions, nominal=nominal, context=context, verbs=verbs)
             for event in events:
                 first, end = event.trigger
