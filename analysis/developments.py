@@ -97,6 +97,12 @@ def _anchored_rules() -> tuple[tuple[str, re.Pattern, frozenset[str] | None], ..
 
 
 @functools.lru_cache(maxsize=1)
+def _every_anchor() -> frozenset[str]:
+    """The anchors of every category rule, each once."""
+    return frozenset(anchor for _c, _p, anchors in _anchored_rules() if anchors for anchor in anchors)
+
+
+@functools.lru_cache(maxsize=1)
 def category_rules() -> tuple[tuple[str, re.Pattern], ...]:
     """The category patterns of ``resources/development_lexicon.tsv``, in file order."""
     rules = []
@@ -336,10 +342,11 @@ def _sentence_rows(found: list[tuple[str, re.Match]], coded: list) -> list[tuple
 
 def _live_rules(article_ids: list, folded: list[str]) -> list[tuple]:
     """For each sentence, the category rules that may match it, each with those of its anchors
-    that the sentence's article holds (in rule order): an anchor missing from the whole article
-    (its sentences' folded texts joined) is missing from each of its sentences, so a sentence need
-    only look for the article's anchors, and not at all for a rule none of whose anchors is there."""
+    that the sentence's article holds: an anchor missing from the whole article (its sentences'
+    folded texts joined) is missing from each of its sentences, so a sentence need only look for
+    the article's anchors, and not at all for a rule none of whose anchors is there."""
     rules = _anchored_rules()
+    every = _every_anchor()
     live: list[tuple] = []
     begin = 0
     while begin < len(folded):
@@ -347,12 +354,13 @@ def _live_rules(article_ids: list, folded: list[str]) -> list[tuple]:
         while end < len(folded) and article_ids[end] == article_ids[begin]:
             end += 1
         article = "\n".join(folded[begin:end])
+        held = {anchor for anchor in every if anchor in article}
         present = []
         for category, pattern, anchors in rules:
             if anchors is None:
                 present.append((category, pattern, None))
-            elif held := tuple(a for a in anchors if a in article):
-                present.append((category, pattern, held))
+            elif kept := anchors & held:
+                present.append((category, pattern, kept))
         live.extend([tuple(present)] * (end - begin))
         begin = end
     return live

@@ -383,6 +383,20 @@ class _Fast:
         ids = decoder.ids
         self.flag_ids = tuple(ids.get(flag) for flag in ("caps_sentence", "BOS", "EOS"))
         self.tables = []
+        if kind == "pos":
+            # the word pairs of the bigram attributes: which lowered words start one and which end
+            # one, so that only such pairs are looked up (memoised by the pair of word numbers)
+            firsts, seconds = set(), set()
+            for attribute in ids:
+                if attribute[:3] in ("b-=", "b+="):
+                    first, _, second = attribute[3:].partition("|")
+                    firsts.add(first)
+                    seconds.add(second)
+            self.pair_words = (frozenset(firsts), frozenset(seconds))
+            self.pair_ids: dict[int, tuple[int, int]] = {}
+            self.lowers: list[str] = []
+            self.pair_flag_lists: tuple[list, list] = ([], [])
+            self.pair_flags = (np.zeros(0, bool), np.zeros(0, bool))
         if kind == "chunks":
             # the tags of the n-gram attributes, numbered; a table per n-gram from tag numbers to ids
             names = {name for name, _ in _TAG_NGRAMS}
@@ -416,6 +430,10 @@ class _Fast:
         if self.kind == "pos":
             third.append(key.isupper())
             alpha.append(any(ch.isalpha() for ch in key))
+            lower = normal(key).lower()
+            self.lowers.append(lower)
+            self.pair_flag_lists[0].append(lower in self.pair_words[0])
+            self.pair_flag_lists[1].append(lower in self.pair_words[1])
         else:
             third.append(self.tag_number.get(key[1], self.tag_base - 1))
             alpha.append(False)
@@ -484,16 +502,46 @@ class _Fast:
                 for offset in offsets:
                     flat = flat * base + numbers[inside + offset]
                 matrix[row, inside] = table[flat]
-        if pairs:
-            ids, lowers = self.decoder.ids, [normal(key).lower() for key in keys]
-            row = matrix.shape[0] - 2
-            ends = set((starts + lengths).tolist())
-            for k in range(1, n):
-                if k not in ends:                                   # tokens k - 1 and k are one sentence's
-                    pair = lowers[k - 1] + "|" + lowers[k]
-                    matrix[row, k] = ids.get("b-=" + pair, pad)
-                    matrix[row + 1, k - 1] = ids.get("b+=" + pair, pad)
+        if pairs and n > 1:
+            # tokens k - 1 and k of one sentence whose words may make a bigram attribute of the model
+            starts_pair, ends_pair = self._pair_flags()
+            maybe = np.flatnonzero((position[1:] > 0) & starts_pair[index[:-1]] & ends_pair[index[1:]])
+            keys = ((index[maybe] << 32) | index[maybe + 1]).tolist()
+            found = list(map(self.pair_ids.get, keys))
+            if None in found:
+                for k, value in enumerate(found):
+                    if value is None:
+                        found[k] = self._pair(keys[k])
+            if found:
+                row = matrix.shape[0] - 2
+                before_after = np.asarray(found, dtype=np.intp).reshape(-1, 2)
+                matrix[row, maybe + 1] = before_after[:, 0]
+                matrix[row + 1, maybe] = before_after[:, 1]
+            if len(self.pair_ids) > _PAIRS_KEPT:
+                self.pair_ids.clear()
         return own[index], matrix, lengths
+
+    def _pair_flags(self) -> tuple:
+        """Per word number: whether its lowered form starts a bigram attribute, and whether it ends one."""
+        import numpy as np
+
+        done, lists = len(self.pair_flags[0]), self.pair_flag_lists
+        if len(lists[0]) > done:
+            self.pair_flags = tuple(np.concatenate([flags, np.asarray(more[done:], dtype=bool)])
+                                    for flags, more in zip(self.pair_flags, lists))
+        return self.pair_flags
+
+    def _pair(self, key: int) -> tuple[int, int]:
+        """The ids of the bigram attributes of a pair of word numbers (``first << 32 | second``):
+        the one the second word has (``b-=``) and the one the first has (``b+=``)."""
+        ids, pad = self.decoder.ids, self.decoder.padding
+        pair = self.lowers[key >> 32] + "|" + self.lowers[key & 0xFFFFFFFF]
+        found = self.pair_ids[key] = (ids.get("b-=" + pair, pad), ids.get("b+=" + pair, pad))
+        return found
+
+
+#: Memoised word pairs kept before the memo starts again.
+_PAIRS_KEPT = 1_000_000
 
 
 def _model_path(kind: str) -> Path:

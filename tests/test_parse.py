@@ -67,6 +67,24 @@ class TestTagger:
     def test_numpy_tags_are_crfsuites(self):
         assert parse.pos_tags(SENTENCES) == parse.pos_tags(SENTENCES, engine="crfsuite")
 
+    def test_word_pairs_stay_within_their_sentence(self):
+        # one-word sentences and a pair of words met again, across a sentence's end and inside one:
+        # the bigram features of a word come from its own sentence only, as CRFsuite is given them
+        batch = [["Strikes"], ["from", "the"], ["the"], ["He", "had", "earlier", "come", "from", "the", "town", "."],
+                 ["had"], ["earlier", "from"], ["the", "end"]]
+        assert parse.pos_tags(batch) == parse.pos_tags(batch, engine="crfsuite")
+        alone = [parse.pos_tags([sentence])[0] for sentence in batch]
+        assert parse.pos_tags(batch) == alone
+        # and the features themselves: the batch's matrix is its sentences' matrices side by side
+        import numpy as np
+
+        fast = parse.model("pos")._fast
+        rows, matrix, _lengths = fast.matrix(batch)
+        pieces = [fast.matrix([sentence]) for sentence in batch]
+        assert np.array_equal(matrix, np.hstack([piece[1] for piece in pieces]))
+        assert np.array_equal(rows, np.concatenate([piece[0] for piece in pieces]))
+        assert (matrix[-2:] != parse.model("pos").decoder.padding).any()      # some pairs are features
+
     def test_unknown_engine(self):
         with pytest.raises(ValueError, match="engine"):
             parse.pos_tags(SENTENCES, engine="fast")
