@@ -355,6 +355,10 @@ def _np_chain_right(parsed: Parsed, index: int, limit: int = 3) -> tuple[int, in
     if not _is_np(parsed, index):
         return None
     last = index
+    # "Ukraine ['s northeastern Kharkiv region]": the chunker starts a noun phrase at the
+    # possessive; the possessed phrase is the head of the whole
+    while _is_np(parsed, last + 1) and parsed.lower[parsed.chunks[last + 1].start] in _POSSESSIVE_MARKS:
+        last += 1
     while limit and _is_pp(parsed, last + 1) and _is_np(parsed, last + 2) and \
             parsed.words[parsed.chunks[last + 1].start].lower() in ("of",):
         last += 2
@@ -457,6 +461,21 @@ def _mentions_in(mentions: Sequence[Mention], span: tuple[int, int] | None) -> l
 _TYPE_RANK = {"armed_group": 0, "organization": 1, "state": 2, "person": 3, "place": 5}
 
 
+_POSSESSIVE_MARKS = frozenset(("'s", "\u2019s", "'", "\u2019"))
+
+
+def _heads(parsed: Parsed, found: list[Mention], span: tuple[int, int]) -> list[Mention]:
+    """The mentions of a phrase less its possessors that another mention follows: in "Ukraine's
+    northeastern Kharkiv region" or "Ukraine's Defence Ministry" the phrase names what comes after
+    the possessive, and "Russia's forces" (no other name) still names Russia. Only a name the
+    gazetteer knows displaces the possessor (the name tagger's "Ukraine's HIMARS" is a weapon)."""
+    if len(found) < 2:
+        return found
+    heads = [m for m in found if not (m.end < span[1] and parsed.lower[m.end] in _POSSESSIVE_MARKS
+                                      and any(other.start > m.end and other.method != "tagger" for other in found))]
+    return heads or found
+
+
 def _best(found: list[Mention]) -> Mention | None:
     """The actor a phrase names: its first non-place mention, a place only when nothing else."""
     actors = [m for m in found if m.actor_type != "place"]
@@ -489,7 +508,7 @@ def resolve(parsed: Parsed, span: tuple[int, int] | None, mentions: Sequence[Men
     if span is None:
         return None, None, None
     lowered = [w.lower() for w in parsed.words[span[0]:span[1]]]
-    found = _mentions_in(mentions, span)
+    found = _heads(parsed, _mentions_in(mentions, span), span)
     best = _best(found)
     military_phrase = any(w in MILITARY_NOUNS for w in lowered)
     if best is not None:
@@ -702,7 +721,10 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
         if event is not None:
             events.append(event)
     for category, code, first, end in nominal:
-        chunk = _chunk_index(parsed, end - 1)
+        head = end - 1
+        while head > first and parsed.pos[head] in ("IN", "TO"):
+            head -= 1             # "call for", "appeal to": the phrase is the noun's
+        chunk = _chunk_index(parsed, head)
         military = _military(code, category)
         actor_span = target_span = None
         if chunk >= 0 and parsed.chunks[chunk].kind == "NP":
@@ -713,6 +735,9 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
                 actor_span = inner
             else:
                 verb_chunk = _governing_vp(parsed, chunk)
+                if verb_chunk is None and chunk >= 2 and parsed.chunks[chunk - 1].kind == "PP" and \
+                        parsed.lower[parsed.chunks[chunk - 1].start] in ("for", "of") and _is_np(parsed, chunk - 2):
+                    verb_chunk = _governing_vp(parsed, chunk - 2)   # "made an urgent call for [military aid]"
                 if verb_chunk is not None:
                     actor_span = subject_of(parsed, verb_chunk)
             for prep, span in following_pps(parsed, chunk, limit=2):

@@ -1398,6 +1398,15 @@ def _article_quotes(paras: list[_Para], make_text_getter, article_mentions: list
         return []
     get_text = make_text_getter()
     quoted = [(p.offset + s, p.offset + e) for p in paras for s, e in p.quoted]
+    # Reported words never hold a pronoun speaker's antecedent: the paired quotes, every quote's
+    # content, and what runs from a cue to its content in the same paragraph ("Truss said Putin
+    # could still 'change his mind'. She added: ..." is Truss speaking again, not Putin).
+    # A quote's speaker stays one, whatever reported words hold it (sentences glued without a space
+    # put "... Ukraine.In the evening, Joe Biden said" into the content of the cue before).
+    reported = quoted + [(min(item.start, item.para.offset + item.cue.end)
+                          if item.para.para_id == item.para_id and item.para.offset + item.cue.end <= item.end
+                          else item.start, item.end) for item in items]
+    speaking = [phrase for phrase in map(_speaker_phrase, items) if phrase is not None]
     named = []
     for item in items:
         phrase = _speaker_phrase(item)
@@ -1413,7 +1422,7 @@ def _article_quotes(paras: list[_Para], make_text_getter, article_mentions: list
     candidates = [] if article_mentions is not None else _name_candidates(paras, named)
     rows = []
     for item in items:
-        row = _speaker_row(item, article_mentions, candidates, quoted, get_text)
+        row = _speaker_row(item, article_mentions, candidates, reported, get_text, speaking)
         if row is None:
             continue
         para, cue = item.para, item.cue
@@ -1433,7 +1442,7 @@ def _speaker_phrase(item: _Row) -> tuple[int, int] | None:
 
 
 def _speaker_row(item: _Row, article_mentions: list[_Mention] | None, candidates: list[tuple[int, int, str]],
-                 quoted: list[tuple[int, int]], get_text):
+                 quoted: list[tuple[int, int]], get_text, speaking: list[tuple[int, int]] = ()):
     """(speaker, start, end, actor_id, resolved_from, phrase, phrase_start, phrase_end) or None.
 
     With ``article_mentions`` (a list, maybe empty) the speaker is resolved through the mentions;
@@ -1462,7 +1471,8 @@ def _speaker_row(item: _Row, article_mentions: list[_Mention] | None, candidates
     skip = quoted + [(item.start, item.end)]
     if article_mentions is not None:
         if lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
-            mention = _last_mention_before(article_mentions, phrase_start, skip, person=lower in PERSON_PRONOUNS)
+            mention = _last_mention_before(article_mentions, phrase_start, skip, person=lower in PERSON_PRONOUNS,
+                                           speaking=speaking)
             if mention is not None:
                 resolved_from = phrase_text
                 start, end = mention.start, mention.end
@@ -1476,7 +1486,8 @@ def _speaker_row(item: _Row, article_mentions: list[_Mention] | None, candidates
                 actor_id = mention.actor_id
     elif lower in PERSON_PRONOUNS:
         earlier = [c for c in candidates if c[1] <= phrase_start
-                   and not any(lo <= c[0] and c[1] <= hi for lo, hi in skip)]
+                   and (not any(lo <= c[0] and c[1] <= hi for lo, hi in skip)
+                        or any(lo <= c[0] and c[1] <= hi for lo, hi in speaking))]
         if earlier:
             start, end, speaker = earlier[-1]
             resolved_from = phrase_text
@@ -1534,16 +1545,18 @@ def _mention_list(frame: pd.DataFrame) -> list[_Mention]:
 
 
 def _last_mention_before(mentions: list[_Mention], position: int, skip: list[tuple[int, int]], *,
-                         person: bool) -> _Mention | None:
+                         person: bool, speaking: Sequence[tuple[int, int]] = ()) -> _Mention | None:
     """The last person mention that ends before ``position`` (with ``person=False``: the last actor
     that is neither a person nor a place, for "they" and "it") and lies in none of the ``skip``
-    spans (quotations: a name someone quotes is not the speaker)."""
+    spans (reported words: a name someone quotes is not the speaker), unless it lies in one of the
+    ``speaking`` spans (the speaker phrase of a quote)."""
     for mention in reversed(mentions):
         if mention.end > position:
             continue
         if (mention.actor_type == "person") != person or (not person and mention.actor_type == "place"):
             continue
-        if not any(lo <= mention.start and mention.end <= hi for lo, hi in skip):
+        if not any(lo <= mention.start and mention.end <= hi for lo, hi in skip) or any(
+                lo <= mention.start and mention.end <= hi for lo, hi in speaking):
             return mention
     return None
 

@@ -524,3 +524,15 @@ def test_a_mentions_table_without_country_and_method_still_codes():
     own = actors.mentions(sents)[["article_id", "sent_id", "start", "end", "actor_id", "actor", "actor_type"]]
     row = developments(sents, mentions=own).set_index("category").loc["military_strike"]
     assert (row["actor"], row["target"]) == ("Russia", "Kharkiv")     # no country: the state, not its forces
+
+
+def test_the_possessed_phrase_is_the_target_and_a_requested_things_actor_the_requester():
+    ledger = _ledger("Russia said it had captured five villages in Ukraine's northeastern Kharkiv region. "
+                     "President Volodymyr Zelensky made an urgent call for military aid.")
+    rows = {(r.sent_id, r.category): r for r in ledger.itertuples()}
+    # the chunker starts a phrase at "'s": the place is the possessed region, not its country
+    assert (rows[(0, "ground_movement")].actor, rows[(0, "ground_movement")].target) == (
+        "Russian Armed Forces", "Kharkiv Oblast")
+    # "call for" is the noun's; the aid called for is asked for by who made the call
+    assert rows[(1, "demand")].actor == "Volodymyr Zelensky"
+    assert rows[(1, "military_aid")].actor == "Volodymyr Zelensky"

@@ -279,6 +279,30 @@ class TestSpeakers:
         found = run("Anna Smith visited Irpin.", '"John Miller was right about the bridge," she said.')
         assert direct(found)["speaker"].tolist() == ["Anna Smith"]
 
+    def test_a_name_in_reported_speech_is_not_the_next_speaker(self):
+        # the person Truss speaks of ("Putin could still ...") is not who "she" is in the next paragraph
+        found = run("However, Anna Smith said John Miller could still \u201cchange his mind\u201d.",
+                    "She added: \u201cWe think the talks will go on.\u201d")
+        assert direct(found).set_index("para_id").loc[1, ["speaker", "speaker_resolved_from"]].tolist() == [
+            "Anna Smith", "She"]
+
+    def test_a_speaker_inside_earlier_reported_words_stays_one(self):
+        # sentences glued without a space put the second speaker inside the first cue's content
+        paragraphs = ("On Tuesday, Russia announced that it withdraw some of the troops from the border with "
+                      "Ukraine.In the evening of Polish time, Anna Smith said that there was still no evidence.",
+                      "So I am asking everyone to leave - she said during the speech.")
+        text, _ = article(*paragraphs)
+        start = text.index("Anna Smith")
+        mentions = pd.DataFrame({"article_id": ["a1", "a1"], "start": [text.index("Russia"), start],
+                                 "end": [text.index("Russia") + 6, start + 10], "surface": ["Russia", "Anna Smith"],
+                                 "actor_id": ["state:RU", "person:anna-smith"], "actor": ["Russia", "Anna Smith"],
+                                 "actor_type": ["state", "person"]})
+        found = run(*paragraphs, mentions=mentions)
+        first = found[found["speaker"] == "Russia"]
+        assert first["start"].iloc[0] < start < first["end"].iloc[0]     # inside the words Russia announced
+        last = found[found["para_id"] == 1]
+        assert last["speaker"].tolist() == ["Anna Smith"] and last["speaker_resolved_from"].tolist() == ["she"]
+
     def test_mentions_without_an_overlap_leave_the_id_empty(self):
         found = run('"We will win," the governor said.', mentions=pd.DataFrame(
             {"article_id": ["a1"], "start": [0], "end": [3], "actor_id": ["x"], "actor_type": ["person"]}))
