@@ -1219,6 +1219,16 @@ def _text_getter_from(starts: list[int], ends: list[int], texts: list[str]):
             return texts[i][start - starts[i]:end - starts[i]]
         return None
 
+    def around(start: int, end: int, reach: int) -> tuple[str, str]:
+        """The words of the sentence holding ``start:end``, up to ``reach`` characters before and after it."""
+        i = bisect.bisect_right(starts, start) - 1
+        if i < 0 or end > ends[i]:
+            return "", ""
+        low, high = max(start - reach, starts[i]), min(end + reach, ends[i])
+        text = texts[i]
+        return text[low - starts[i]:start - starts[i]], text[end - starts[i]:high - starts[i]]
+
+    get.around = around
     return get
 
 
@@ -1484,6 +1494,14 @@ def _speaker_row(item: _Row, article_mentions: list[_Mention] | None, candidates
             mention = _overlapping_mention(article_mentions, spans)
             if mention is not None:
                 actor_id = mention.actor_id
+            elif (role := _role_words(phrase_text)) is not None:
+                # "the foreign secretary said": the person the article gave that role before
+                mention = _role_holder(article_mentions, phrase_start, role, get_text)
+                if mention is not None:
+                    resolved_from = phrase_text
+                    start, end = mention.start, mention.end
+                    speaker = mention.surface or get_text(start, end) or str(mention.actor or "")
+                    actor_id = mention.actor_id
     elif lower in PERSON_PRONOUNS:
         earlier = [c for c in candidates if c[1] <= phrase_start
                    and (not any(lo <= c[0] and c[1] <= hi for lo, hi in skip)
@@ -1492,6 +1510,53 @@ def _speaker_row(item: _Row, article_mentions: list[_Mention] | None, candidates
             start, end, speaker = earlier[-1]
             resolved_from = phrase_text
     return speaker, start, end, actor_id, resolved_from, phrase_text, phrase_start, phrase_end
+
+
+#: Head nouns of a role a person holds, for "the foreign secretary said" (lexicon titles that name
+#: a person alone; not "head", "state", "foreign", "former" and the like).
+_ROLE_HEADS = frozenset(
+    "president minister secretary chancellor premier governor mayor senator ambassador envoy king queen "
+    "prince pope general colonel commander chairman chairwoman director spokesman spokeswoman spokesperson "
+    "adviser advisor leader economist analyst".split())
+
+
+def _role_words(phrase: str) -> str | None:
+    """The role a definite speaker phrase names ("the UK foreign secretary" -> "foreign secretary",
+    "the American president" -> "president"), or None when it names none."""
+    words = phrase.split()
+    if not 2 <= len(words) <= 4 or words[0].lower() != "the" or words[-1].lower() not in _ROLE_HEADS:
+        return None
+    role = [words[-1].lower()]
+    for word in reversed(words[1:-1]):
+        if not word.islower():
+            break
+        role.insert(0, word)
+    return " ".join(role)
+
+
+def _role_holder(mentions: list[_Mention], position: int, role: str, get_text) -> _Mention | None:
+    """The last person before ``position`` whom their own sentence gives ``role`` right next to
+    their name ("The UK foreign secretary, Liz Truss", "Belarusian President Alexander Lukashenko",
+    "Oleh Syniehubov, the regional governor")."""
+    around = getattr(get_text, "around", None)
+    if around is None:
+        return None
+    role_re = re.escape(role).replace(r"\ ", r"\s+")
+    # the role right before the name ("foreign secretary, Liz Truss"), or in an apposition right
+    # after it ("Oleh Syniehubov, the regional governor,")
+    # (not a deputy's or a former one's role: "deputy prime minister John Prescott" is not "the
+    # prime minister")
+    other = r"(?<!deputy )(?<!vice )(?<!vice-)(?<!former )(?<!acting )(?<!shadow )(?<!ex-)(?<!junior )(?<!assistant )"
+    before = re.compile(other + r"\b" + role_re + r"[\s,]*$", re.IGNORECASE)
+    after = re.compile(r"^\s*,\s*(?:the|a|an)?\s*(?:[\w.'\u2019-]+\s+){0,3}?" + other + role_re + r"\b",
+                       re.IGNORECASE)
+    for mention in reversed(mentions):
+        if mention.end > position or mention.actor_type != "person":
+            continue
+        left, right = around(mention.start, mention.end, 60)
+        if before.search(left) or after.search(right):
+            return mention
+    return None
 
 
 def _last_word_at(text: str) -> int:

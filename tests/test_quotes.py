@@ -303,6 +303,29 @@ class TestSpeakers:
         last = found[found["para_id"] == 1]
         assert last["speaker"].tolist() == ["Anna Smith"] and last["speaker_resolved_from"].tolist() == ["she"]
 
+    def test_a_role_resolves_to_who_the_article_gave_it(self):
+        paragraphs = ("The UK foreign secretary, Anna Smith, met John Miller, the mayor, and the deputy "
+                      "economist Carl Berg on Monday.",
+                      '"We will stand by Kyiv," the foreign secretary said.',
+                      '"The bridge opens today," the mayor said.',
+                      '"Prices will fall," the economist said.',
+                      '"We are ready," the foreign office said.')
+        text, _ = article(*paragraphs)
+        rows = []
+        for surface, actor_id in (("Anna Smith", "person:anna-smith"), ("John Miller", "person:john-miller"),
+                                  ("Carl Berg", "person:carl-berg")):
+            start = text.index(surface)
+            rows.append(("a1", start, start + len(surface), surface, actor_id, surface, "person"))
+        mentions = pd.DataFrame(rows, columns=["article_id", "start", "end", "surface", "actor_id", "actor",
+                                               "actor_type"])
+        found = run(*paragraphs, mentions=mentions).set_index("para_id")
+        assert found.loc[1, ["speaker", "speaker_actor_id", "speaker_resolved_from"]].tolist() == [
+            "Anna Smith", "person:anna-smith", "the foreign secretary"]
+        assert found.loc[2, ["speaker", "speaker_actor_id"]].tolist() == ["John Miller", "person:john-miller"]
+        # no one was given the role (a deputy's is another), or the phrase names no person's role
+        assert found.loc[3, ["speaker", "speaker_actor_id"]].tolist() == ["the economist", None]
+        assert found.loc[4, ["speaker", "speaker_actor_id"]].tolist() == ["the foreign office", None]
+
     def test_mentions_without_an_overlap_leave_the_id_empty(self):
         found = run('"We will win," the governor said.', mentions=pd.DataFrame(
             {"article_id": ["a1"], "start": [0], "end": [3], "actor_id": ["x"], "actor_type": ["person"]}))
