@@ -740,6 +740,14 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
                     verb_chunk = _governing_vp(parsed, chunk - 2)   # "made an urgent call for [military aid]"
                 if verb_chunk is not None:
                     actor_span = subject_of(parsed, verb_chunk)
+                    chunk_words = parsed.lower[parsed.chunks[verb_chunk].start:parsed.chunks[verb_chunk].end]
+                    if any(word.startswith("receiv") for word in chunk_words):
+                        # "Ukraine received 20 tanks from Germany": the subject is who was given them
+                        target_span, actor_span = actor_span, None
+                        for prep, span in following_pps(parsed, chunk, limit=2):
+                            if prep == "from":
+                                actor_span = _np_chain_right(parsed, _chunk_index(parsed, span[0]))
+                                break
             for prep, span in following_pps(parsed, chunk, limit=2):
                 if prep == "by" and actor_span is None:
                     actor_span = _np_chain_right(parsed, _chunk_index(parsed, span[0]))

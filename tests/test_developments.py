@@ -536,3 +536,18 @@ def test_the_possessed_phrase_is_the_target_and_a_requested_things_actor_the_req
     # "call for" is the noun's; the aid called for is asked for by who made the call
     assert rows[(1, "demand")].actor == "Volodymyr Zelensky"
     assert rows[(1, "military_aid")].actor == "Volodymyr Zelensky"
+
+
+def test_aid_received_trained_and_raids():
+    ledger = _ledger("Ukraine received 20 tanks from Germany. "
+                     "The UK has trained up 20,000 Ukrainian soldiers. "
+                     "Evacuees received food and medical assistance. "
+                     "The company received 20 complaints about food. "
+                     "In Syria, Russian forces used air raids on Aleppo.")
+    rows = {(r.sent_id, r.category): r for r in ledger.itertuples()}
+    # who received is the target; who gave, the actor
+    assert (rows[(0, "military_aid")].actor, rows[(0, "military_aid")].target) == ("Germany", "Ukraine")
+    assert rows[(1, "military_aid")].actor == "United Kingdom"       # a count between the verb and the troops
+    assert (2, "humanitarian") in rows and rows[(2, "humanitarian")].target == "Evacuees"
+    assert not [key for key in rows if key[0] == 3]                     # complaints about food are no relief
+    assert rows[(4, "military_strike")].cameo == "195"
