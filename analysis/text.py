@@ -296,12 +296,18 @@ def _closing_quotes_back(text: str, spans: list[tuple[int, int]]) -> list[tuple[
 
 #: Sentences run together without a space ("...in these dark hours.Our thoughts are with..."), as
 #: in texts whose line breaks were lost (the Guardian's CSV exports, some GDELT pages): a lower-case
-#: word of two or more letters, its full stop (or ? !), maybe a closing quote, then a capitalised word.
-_GLUED_RE = re.compile(r"(?:^|(?<=[^\w.]))([a-z][a-z]+)[.!?][\"\u201d\u2019]?(?=[A-Z][a-z])")
+#: word of two or more letters, or a capitalised one of three or more ("...the border with
+#: Ukraine.In the evening..."), its full stop (or ? !), maybe a closing quote, then a capitalised word
+#: (after a capitalised word, not a web domain's ending: "News.Ru reported").
+_GLUED_RE = re.compile(r"(?:^|(?<=[^\w.]))([a-z][a-z]+|[A-Z][a-z]{2,}(?=[.!?][\"\u201d\u2019]?(?!"
+                       r"(?:Com|Ru|Uk|Org|Net|Ua|De|Fr|Pl|Info|Io|Tv|Gov|Edu|Eu|Co|Us|By)\b)))"
+                       r"[.!?][\"\u201d\u2019]?(?=[A-Z][a-z])")
 #: What every glued break holds: its mark, maybe a closing quote, and a capital (found much faster).
 _GLUED_HINT_RE = re.compile(r"[.!?][\"\u201d\u2019]?[A-Z]")
-#: Lower-case abbreviations a capitalised word may follow directly ("vs.Manchester").
-_GLUED_ABBREVIATIONS = frozenset({"vs", "cf", "approx", "incl", "ca", "ft", "pp"})
+#: Abbreviations a capitalised word may follow directly ("vs.Manchester", "Mrs.Thatcher"), lower case.
+_GLUED_ABBREVIATIONS = frozenset({"vs", "cf", "approx", "incl", "ca", "ft", "pp", "mrs", "messrs", "gen", "col",
+                                  "gov", "sen", "rep", "sgt", "capt", "prof", "rev", "hon", "corp", "dept", "maj",
+                                  "adm", "cmdr", "brig", "supt", "insp", "lieut"})
 
 
 def _unglued(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -310,7 +316,7 @@ def _unglued(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(start, end)]
     pieces, begin = [], start
     for match in _GLUED_RE.finditer(text, start, end):
-        if match.group(1) in _GLUED_ABBREVIATIONS:
+        if match.group(1).lower() in _GLUED_ABBREVIATIONS:
             continue
         pieces.append((begin, match.end()))
         begin = match.end()

@@ -287,9 +287,9 @@ class TestSpeakers:
             "Anna Smith", "She"]
 
     def test_a_speaker_inside_earlier_reported_words_stays_one(self):
-        # sentences glued without a space put the second speaker inside the first cue's content
-        paragraphs = ("On Tuesday, Russia announced that it withdraw some of the troops from the border with "
-                      "Ukraine.In the evening of Polish time, Anna Smith said that there was still no evidence.",
+        # a speaker inside the words of another cue (a clause inside, or sentences glued together)
+        paragraphs = ("On Tuesday, Russia announced that the troops would leave the border by 2022.In the evening, "
+                      "Anna Smith said that there was still no evidence.",
                       "So I am asking everyone to leave - she said during the speech.")
         text, _ = article(*paragraphs)
         start = text.index("Anna Smith")

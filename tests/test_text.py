@@ -236,6 +236,9 @@ class TestRoleSummary:
     ("It was \u201cunprovoked.\u201dOfficials disagreed.", ["It was \u201cunprovoked.\u201d", "Officials disagreed."]),
     ("Chelsea vs.Manchester United ended 2-1.", ["Chelsea vs.Manchester United ended 2-1."]),
     ("The U.S.Army and News.Ru reported it.", ["The U.S.Army and News.Ru reported it."]),
+    # after a capitalised word too, but not after a title ("Mrs.Smith")
+    ("Troops left the border with Ukraine.In the evening, Mrs.Smith spoke.",
+     ["Troops left the border with Ukraine.", "In the evening, Mrs.Smith spoke."]),
     ("Details are on parliament.uk.Was this helpful?", ["Details are on parliament.uk.Was this helpful?"]),
 ])
 def test_sentences_glued_without_a_space_are_split(text, expected):
