@@ -200,6 +200,9 @@ def developments(
         keyed.append((header, found, order[article_id], len(articles[order[article_id]]) - 1))
     coded = events_module.code_sentences(articles)
     rows = []
+    # the article's last party of violence (its state, its country), which a position that names
+    # no one of its own is taken against ("Biden warned of a huge cost" after "if Russia attacks")
+    aggressor: dict = {}
     for i, (article_id, sent_id, text, start, end) in enumerate(
             zip(article_ids, selected["sent_id"].tolist(), texts, selected["start"].tolist(),
                 selected["end"].tolist())):
@@ -222,6 +225,9 @@ def developments(
             sentence_rows.append(("statement", spoken.start(), spoken.end(), _Spoken(claims[key][0], about)))
         for category, trigger_start, trigger_end, event in sentence_rows:
             trigger = text[trigger_start:trigger_end]
+            if category in ("military_strike", "ground_movement") and getattr(event, "actor_known", False) \
+                    and getattr(event, "actor_country", None) in events_module.states():
+                aggressor[article_id] = (events_module.states()[event.actor_country], event.actor_country)
             number = _quantity(by_sentence["numbers"].get(key), category, start + trigger_start, start + trigger_end,
                                text, start)
             date, date_text = _date(by_sentence["dates"].get(key), published.get(article_id), start + trigger_start)
@@ -236,7 +242,10 @@ def developments(
                          *(number[k] if number is not None else None for k in ("value", "low", "high", "unit")),
                          says, involved, text, number["text"] if number is not None else None, hedged,
                          status_of(text, trigger_start), trigger, start, end, recalled,
-                         event.actor if event is not None else None, event.target if event is not None else None,
+                         event.actor if event is not None else None,
+                         _statement_target(text, start, sentence_mentions, event, says,
+                                           aggressor.get(article_id), details.get(_aid, (None, None))[0])
+                         if category == "statement" else event.target if event is not None else None,
                          code, code[:2] if code else None, cameo_module.quad_class(code), cameo_module.goldstein(code),
                          *acled))
     frame = pd.DataFrame(rows, columns=DEVELOPMENT_COLUMNS)
@@ -271,6 +280,36 @@ class _Spoken:
         self.actor = speaker
         self.target = target
         self.category = "statement"
+
+
+#: What follows a party named as the author of an aggression: "Russian invasion", "Russia's
+#: military aggression", "if Russia attacks", "Moscow could invade".
+_AGGRESSION_AFTER_RE = re.compile(
+    r"(?:['\u2019]s)?\s+(?:(?:full-scale|large-scale|military|further|new|possible|imminent|major|renewed|"
+    r"unprovoked|brutal|ongoing)\s+){0,2}(?:invasion|aggression|attacks?|offensive|incursion|assault|occupation|"
+    r"escalation|war|strikes?)\b"
+    r"|\s+(?:(?:would|could|might|will|may|does|did|were to|was to)\s+)?(?:attack|attacks|attacked|invade|invades|"
+    r"invaded|strike|strikes|struck|escalate[sd]?)\b", re.IGNORECASE)
+
+
+def _statement_target(text: str, offset: int, found: list[dict] | None, event, speaker: str | None,
+                      aggressor: tuple[str, str] | None = None, speaker_country: str | None = None) -> str | None:
+    """Who a position is taken against: the party the sentence names as the author of an
+    aggression ("Truss warns a Russian invasion would bring severe costs", "if Russia attacks,
+    we will..."), other than the speaker; else the target the coder found; else, when the
+    sentence names no one, the article's last party of violence (``aggressor``: state, country),
+    unless it is the speaker's own."""
+    own = {getattr(event, "actor", None), speaker}
+    for mention in found or ():
+        if mention["actor"] in own or mention["actor_type"] == "place":
+            continue
+        if _AGGRESSION_AFTER_RE.match(text, mention["end"] - offset):
+            return mention["actor"]
+    target = getattr(event, "target", None)
+    if target is None and aggressor is not None and aggressor[0] not in own and aggressor[1] != speaker_country \
+            and getattr(event, "actor_country", None) != aggressor[1]:
+        return aggressor[0]
+    return target
 
 
 def _spoken_of(found: list[dict] | None, speaker: str) -> str | None:

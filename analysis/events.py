@@ -313,6 +313,11 @@ def armed_forces() -> dict[str, str]:
     return dict(zip(rows["country"], rows["actor"]))
 
 
+def states() -> dict[str, str]:
+    """Country code -> the state's canonical name (the gazetteer's states)."""
+    return _states()
+
+
 @functools.lru_cache(maxsize=1)
 def _states() -> dict[str, str]:
     """Country code -> the state's canonical name."""
@@ -708,6 +713,14 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
         if participle:                # "shelled Kharkiv, killing three": the main verb's actor, its object's target
             actor_span, target_span = None, obj
         pps = following_pps(parsed, vp)
+        if military and _lemma in _LAUNCH_VERBS and target_span is not None and \
+                _weapon_phrase(parsed, target_span) and "down" not in parsed.lower[end:end + 1]:
+            # "Russian missiles were fired at Ukraine", "launched missiles from bombers": the weapons
+            # are what was fired, their owner the actor; the target is where they were fired at
+            if actor_span is None and _mentions_in(mentions, target_span):
+                actor_span = target_span
+            target_span = None
+            pps = [(prep, span) for prep, span in pps if prep not in ("from", "of")]
         target_span = _pick_target(parsed, category, code, target_span, pps, mentions)
         if _lemma == "flee" and actor_span is not None and (
                 any(w.lower() in MILITARY_NOUNS for w in parsed.words[actor_span[0]:actor_span[1]])
@@ -759,6 +772,15 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
         events.append(_event(parsed, text, mentions, context, category, code, (first, end), actor_span,
                              target_span, military, "phrase", before=first))   # a phrase always holds
     return events
+
+
+#: Verbs whose object (or passive subject) is the weapon used, not its target.
+_LAUNCH_VERBS = frozenset("launch fire drop use shoot".split())
+
+
+def _weapon_phrase(parsed: Parsed, span: tuple[int, int]) -> bool:
+    """Whether a phrase's head (its last word) is a weapon ("some missiles", "Russian cruise missiles")."""
+    return span[1] > span[0] and parsed.lower[span[1] - 1] in _WEAPON_NOUNS
 
 
 def _governing_vp(parsed: Parsed, np_index: int) -> int | None:

@@ -551,3 +551,26 @@ def test_aid_received_trained_and_raids():
     assert (2, "humanitarian") in rows and rows[(2, "humanitarian")].target == "Evacuees"
     assert not [key for key in rows if key[0] == 3]                     # complaints about food are no relief
     assert rows[(4, "military_strike")].cameo == "195"
+
+
+def test_a_position_is_taken_against_the_author_of_an_aggression():
+    ledger = _ledger('"A Russian invasion of Ukraine would bring severe costs," Joe Biden warned. '
+                     "Russian forces shelled Kharkiv on Monday. "
+                     '"The world will condemn this," Joe Biden warned. '
+                     '"We will defend every inch," Volodymyr Zelensky warned.')
+    rows = ledger[ledger["category"] == "statement"].set_index("sent_id")
+    # named as the author ("a Russian invasion"), not as its victim
+    assert rows.loc[0, "target"] == "Russia"
+    # named by no one: the article's last party of violence, unless it is the speaker's own side
+    assert rows.loc[2, "target"] == "Russia"
+    assert (ledger[(ledger["sent_id"] == 1)]["category"] == "military_strike").any()
+
+
+def test_weapons_fired_are_not_the_target():
+    ledger = _ledger("Some missiles were launched from Tupolev bombers over the Caspian Sea. "
+                     "Russia fired ten missiles at Kyiv. "
+                     "Ukrainian forces destroyed three tanks near Bakhmut.")
+    rows = {(r.sent_id, r.category): r for r in ledger.itertuples()}
+    assert pd.isna(rows[(0, "military_strike")].target)
+    assert rows[(1, "military_strike")].target == "Kyiv"
+    assert rows[(2, "military_strike")].target in ("three tanks", "Bakhmut")     # what was destroyed is one
