@@ -532,7 +532,36 @@ def resolve(parsed: Parsed, span: tuple[int, int] | None, mentions: Sequence[Men
                         role=role, military_phrase=military_phrase)
     if role == "actor" and any(w in _VICTIM_NOUNS for w in lowered[:3]):
         return None, None, None
+    if role == "actor" and _no_one(parsed, span, lowered):
+        return None, None, None
     return _words(parsed, span, text), None, None
+
+
+#: Nouns of attacks and blasts: what they name did not act ("the offensive prompted evacuations",
+#: "killed in a missile strike").
+_ATTACK_NOUNS = frozenset("strike strikes airstrike airstrikes attack attacks offensive offensives shelling "
+                          "bombardment bombing bombings explosion explosions blast blasts fire fighting "
+                          "assault assaults raid raids".split())
+_UNNAMED_NUMBERS = frozenset("huge large small big great numbers number thousands hundreds dozens tens many "
+                             "more several of all other".split())
+
+
+def _no_one(parsed: Parsed, span: tuple[int, int], lowered: list[str]) -> bool:
+    """Whether an actor phrase with no name in it names no actor: an existential "there", a weapon
+    or an attack ("high-precision weapons struck", "the offensive prompted"), or an army with no
+    one's name ("huge numbers of troops": whose troops, the article's last party of violence tells)."""
+    words = [w for w in lowered if _WORD_RE.search(w)]
+    if not words:
+        return False
+    if words == ["there"]:
+        return True
+    head = words[-1]
+    if head in _WEAPON_NOUNS or head in _ATTACK_NOUNS:
+        return True
+    capitalised = any(w[:1].isupper() for w in parsed.words[span[0]:span[1]][1:]) or (
+        parsed.words[span[0]][:1].isupper() and lowered[0] not in _DETERMINERS and lowered[0] not in _UNNAMED_NUMBERS)
+    return head in MILITARY_NOUNS and not capitalised and all(
+        w in _DETERMINERS or w in _UNNAMED_NUMBERS or w in MILITARY_NOUNS or w.isdigit() for w in words)
 
 
 def _pronoun(word: str, mentions: Sequence[Mention], before: int, military: bool, context: Context, *,

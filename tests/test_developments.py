@@ -574,3 +574,19 @@ def test_weapons_fired_are_not_the_target():
     assert pd.isna(rows[(0, "military_strike")].target)
     assert rows[(1, "military_strike")].target == "Kyiv"
     assert rows[(2, "military_strike")].target in ("three tanks", "Bakhmut")     # what was destroyed is one
+
+
+def test_weapons_attacks_and_unnamed_troops_are_no_actor():
+    ledger = _ledger("Russian forces shelled Kharkiv on Monday. "
+                     "High-precision weapons struck a training centre near Lviv. "
+                     "There has been heavy fighting in the border area. "
+                     "Huge numbers of troops lined up on the border. "
+                     "The offensive prompted mass evacuations from the region. "
+                     "Wagner fighters stormed the town.")
+    rows = {(r.sent_id, r.category): r for r in ledger.itertuples()}
+    # nothing of these acted: the article's last party of violence did (a violent act), or no one
+    for key in ((1, "military_strike"), (3, "ground_movement")):
+        assert rows[key].actor == "Russian Armed Forces"
+    assert [r.actor for k, r in rows.items() if k[0] == 2] in ([], ["Russian Armed Forces"])
+    assert pd.isna(rows[(4, "humanitarian")].actor)
+    assert rows[(5, "ground_movement")].actor != "Russian Armed Forces"        # a name of its own
