@@ -499,6 +499,15 @@ def _cue_subject(para: _Para, cue: _Cue) -> None:
         if appositive is not None:
             cue.phrase, cue.mode = appositive, "before"
             return
+        comma = cue.first_tok - 1
+        if comma - 2 >= sent_first and tokens[comma - 1][2].isdigit() and tokens[comma - 2][2] == ",":
+            # "Dmytro Tkachenko, 37, told AFP": an age between the name and its verb
+            start = _walk_back(para, comma - 3, sent_first)
+            if start is not None:
+                cue.phrase, cue.mode = (tokens[start][0], tokens[comma - 3][1]), "before"
+                return
+        if cue.cls == "speech_to":
+            return                      # "..., told AFP": who follows is the one told, not the speaker
         phrase = _phrase_after(para, cue.last_tok + 1, strict=True)
         if phrase is not None:
             cue.phrase, cue.mode = phrase, "after"

@@ -326,6 +326,11 @@ class TestSpeakers:
         assert found.loc[3, ["speaker", "speaker_actor_id"]].tolist() == ["the economist", None]
         assert found.loc[4, ["speaker", "speaker_actor_id"]].tolist() == ["the foreign office", None]
 
+    def test_the_one_told_is_not_the_speaker(self):
+        found = run('An aid worker helping evacuate residents, Anna Smith, 37, told AFP: "The situation is hard."',
+                    'The mayor, Carl Berg, told reporters: "We stay."')
+        assert direct(found).sort_values("start")["speaker"].tolist() == ["Anna Smith", "Carl Berg"]
+
     def test_mentions_without_an_overlap_leave_the_id_empty(self):
         found = run('"We will win," the governor said.', mentions=pd.DataFrame(
             {"article_id": ["a1"], "start": [0], "end": [3], "actor_id": ["x"], "actor_type": ["person"]}))
