@@ -145,7 +145,8 @@ def developments(
         ``value``, ``low``, ``high``, ``unit`` (the sentence's number that fits the category),
         ``claimant`` (who the text says it comes from), ``actors`` (``;``-separated actors of the
         sentence), ``text`` (the sentence), ``quantity_text``, ``hedged`` (the text says it is
-        unverified), ``trigger`` (the words that gave the category), ``start``, ``end`` (the
+        unverified, or the writer is unsure of it: "have likely advanced"; the writer's forecasts,
+        "will likely capture", are no rows), ``trigger`` (the words that gave the category), ``start``, ``end`` (the
         sentence's offsets), ``historical`` (recalled from long before the article's days, see
         :func:`is_historical`; :func:`current` leaves such rows out).
     """
@@ -225,6 +226,9 @@ def developments(
             sentence_rows.append(("statement", spoken.start(), spoken.end(), _Spoken(claims[key][0], about)))
         for category, trigger_start, trigger_end, event in sentence_rows:
             trigger = text[trigger_start:trigger_end]
+            writer_hedge = None if claimant is not None or category == "statement" else _writers_hedge(text, trigger_start)
+            if writer_hedge == "forecast":
+                continue        # "Russian forces will likely capture Mariupol": the writer's forecast
             if category in ("military_strike", "ground_movement") and getattr(event, "actor_known", False) \
                     and getattr(event, "actor_country", None) in events_module.states():
                 aggressor[article_id] = (events_module.states()[event.actor_country], event.actor_country)
@@ -240,7 +244,8 @@ def developments(
                 says = event.actor          # a warning, demand or appeal is its actor's own word
             rows.append((article_id, sent_id, category, date, date_text, place,
                          *(number[k] if number is not None else None for k in ("value", "low", "high", "unit")),
-                         says, involved, text, number["text"] if number is not None else None, hedged,
+                         says, involved, text, number["text"] if number is not None else None,
+                         hedged or writer_hedge == "hedged",
                          status_of(text, trigger_start), trigger, start, end, recalled,
                          event.actor if event is not None else None,
                          _statement_target(text, start, sentence_mentions, event, says,
@@ -310,6 +315,33 @@ def _statement_target(text: str, offset: int, found: list[dict] | None, event, s
             and getattr(event, "actor_country", None) != aggressor[1]:
         return aggressor[0]
     return target
+
+
+#: Where the clause of a trigger begins: after the last semicolon, colon, dash or clause-joining
+#: conjunction before it.
+_CLAUSE_BREAK_RE = re.compile(r"[;:\u2014\u2013]|\s-\s|,?\s(?:but|and|while|whereas)\s")
+
+
+#: The writer's hedges (not an actor's aims: "leaders seek a diplomatic solution" is one)...
+_WRITERS_HEDGE_RE = re.compile(r"\b(?:likely|unlikely|appears?|appeared|seems?|seemed|probably|possibly|perhaps|"
+                               r"would track)\b", re.IGNORECASE)
+#: ...and those of them that look ahead: the writer's forecast.
+_WRITERS_FORECAST_RE = re.compile(
+    r"\b(?:will|would|may|might|could)\s+(?:likely|probably|possibly)\b|\b(?:likely|probably)\s+(?:to|will|would)\b"
+    r"|\bunlikely\b|\b(?:appears?|seems?)\s+(?:poised|set|likely|ready)\b", re.IGNORECASE)
+
+
+def _writers_hedge(text: str, trigger_start: int) -> str | None:
+    """How the writer hedges the act in its own clause, before its trigger: ``"forecast"``
+    ("Russian forces will likely capture", "are likely to continue counter-offensive operations",
+    "are unlikely to encircle": analysis, not a reported development; the coder drops such verbs
+    too), ``"hedged"`` ("have likely advanced into Kodema": a report the writer is unsure of), or None."""
+    prefix = text[:trigger_start]
+    breaks = [m.end() for m in _CLAUSE_BREAK_RE.finditer(prefix)]
+    clause = prefix[breaks[-1] if breaks else 0:]
+    if _WRITERS_FORECAST_RE.search(clause):
+        return "forecast"
+    return "hedged" if _WRITERS_HEDGE_RE.search(clause) else None
 
 
 def _spoken_of(found: list[dict] | None, speaker: str) -> str | None:

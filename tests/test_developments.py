@@ -590,3 +590,15 @@ def test_weapons_attacks_and_unnamed_troops_are_no_actor():
     assert [r.actor for k, r in rows.items() if k[0] == 2] in ([], ["Russian Armed Forces"])
     assert pd.isna(rows[(4, "humanitarian")].actor)
     assert rows[(5, "ground_movement")].actor != "Russian Armed Forces"        # a name of its own
+
+
+def test_the_writers_forecasts_are_no_rows_and_its_doubts_hedge_them():
+    ledger = _ledger("Russian forces will likely capture Mariupol in the coming week. "
+                     "Russian forces are unlikely to encircle Mykolaiv. "
+                     "Russian troops have likely advanced into Kodema, 13km southeast of Bakhmut. "
+                     "The governor said Russian forces will likely continue shelling Kharkiv.")
+    rows = ledger.set_index("sent_id")
+    assert 0 not in rows.index and 1 not in rows.index
+    assert rows.loc[2, "category"] == "ground_movement" and bool(rows.loc[2, "hedged"])
+    # someone else's forecast is theirs to make: a row, its claimant who said it
+    assert 3 in rows.index
