@@ -602,3 +602,9 @@ def test_the_writers_forecasts_are_no_rows_and_its_doubts_hedge_them():
     assert rows.loc[2, "category"] == "ground_movement" and bool(rows.loc[2, "hedged"])
     # someone else's forecast is theirs to make: a row, its claimant who said it
     assert 3 in rows.index
+
+
+def test_facing_and_accelerating_are_no_talks():
+    ledger = _ledger("Russian forces in northeast Ukraine continue to face morale and supply issues. "
+                     "Russian forces are accelerating efforts to secure occupied Mariupol.")
+    assert "diplomacy" not in set(ledger["category"])
