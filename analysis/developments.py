@@ -229,9 +229,9 @@ def developments(
             writer_hedge = None if claimant is not None or category == "statement" else _writers_hedge(text, trigger_start)
             if writer_hedge == "forecast":
                 continue        # "Russian forces will likely capture Mariupol": the writer's forecast
-            if category in ("military_strike", "ground_movement") and getattr(event, "actor_known", False) \
-                    and getattr(event, "actor_country", None) in events_module.states():
-                aggressor[article_id] = (events_module.states()[event.actor_country], event.actor_country)
+            state = events_module.states().get(getattr(event, "actor_country", None))
+            if category in ("military_strike", "ground_movement") and getattr(event, "actor_known", False) and state:
+                aggressor[article_id] = (state, event.actor_country)
             number = _quantity(by_sentence["numbers"].get(key), category, start + trigger_start, start + trigger_end,
                                text, start)
             date, date_text = _date(by_sentence["dates"].get(key), published.get(article_id), start + trigger_start)

@@ -313,13 +313,8 @@ def armed_forces() -> dict[str, str]:
     return dict(zip(rows["country"], rows["actor"]))
 
 
-def states() -> dict[str, str]:
-    """Country code -> the state's canonical name (the gazetteer's states)."""
-    return _states()
-
-
 @functools.lru_cache(maxsize=1)
-def _states() -> dict[str, str]:
+def states() -> dict[str, str]:
     """Country code -> the state's canonical name."""
     from analysis.actors import gazetteer_table
 
@@ -572,7 +567,7 @@ def _pronoun(word: str, mentions: Sequence[Mention], before: int, military: bool
             return None, None, None
         if military and role == "actor" and country in armed_forces():
             return armed_forces()[country], country, None
-        return _states().get(country), country, None
+        return states().get(country), country, None
     if word in _SINGULAR_FIRST:
         return context.speaker, context.speaker_country, None
     wanted = _PERSONAL[word]
