@@ -226,13 +226,14 @@ class VerbDictionary:
                 if member:
                     by_first.setdefault(member[0], []).append((order, member))
             self._set_index[name] = by_first
-        self.patterns = {name: tuple(Pattern(tuple(p["before"]), tuple(p["after"]), p["code"], tuple(p["origin"]))
+        self.patterns = {name: tuple(Pattern(tuple(p["before"]), tuple(p["after"]), codebook_code(p["code"]),
+                                             tuple(p["origin"]))
                                      for p in block["patterns"])
                          for name, block in data["blocks"].items()}
         #: first word of a form -> [(the form's words, its entry)], longest forms first
         self.forms: dict[str, list[tuple[tuple[str, ...], VerbEntry]]] = {}
         for verb in data["verbs"]:
-            entry = VerbEntry(tuple(verb["words"]), verb["block"], verb["code"])
+            entry = VerbEntry(tuple(verb["words"]), verb["block"], codebook_code(verb["code"]))
             for form in verb["forms"]:
                 words = tuple(form.split())
                 self.forms.setdefault(words[0], []).append((words, entry))
@@ -389,6 +390,18 @@ def _codes() -> dict[str, tuple[str, float, int]]:
     table = code_table()
     return {c: (n, float(g), int(q)) for c, n, g, q in
             zip(table["code"], table["name"], table["goldstein"], table["quad_class"])}
+
+
+def codebook_code(code: str | None) -> str | None:
+    """``code`` when the CAMEO codebook has it, else its nearest code there: PETRARCH's dictionary
+    uses a few codes the codebook does not list (176, "attack cybernetically", is coded 170;
+    1213 is coded 121)."""
+    if code is None or code in _codes():
+        return code
+    for parent in (code[:3], code[:2] + "0", code[:2]):
+        if parent in _codes():
+            return parent
+    return None
 
 
 def is_code(code) -> bool:

@@ -204,6 +204,8 @@ def developments(
     # the article's last party of violence (its state, its country), which a position that names
     # no one of its own is taken against ("Biden warned of a huge cost" after "if Russia attacks")
     aggressor: dict = {}
+    struck: dict = {}          # per article: the actors and countries its violence struck...
+    violent: dict = {}         # ...and those that were themselves parties of violence
     for i, (article_id, sent_id, text, start, end) in enumerate(
             zip(article_ids, selected["sent_id"].tolist(), texts, selected["start"].tolist(),
                 selected["end"].tolist())):
@@ -224,6 +226,13 @@ def developments(
         if not sentence_rows and (about is not None or (spoken is not None and _WAR_ITSELF_RE.search(text))):
             # a position, when the sentence reports nothing else: on a party it names, or on the war itself
             sentence_rows.append(("statement", spoken.start(), spoken.end(), _Spoken(claims[key][0], about)))
+        if sentence_rows:
+            author = _aggression_author(text, start, sentence_mentions)
+            if author is not None and author["actor_type"] == "state" and author["country"]:
+                aggressor[article_id] = (author["actor"], author["country"])   # "a Russian invasion"
+            victims = _aggression_victims(text, start, sentence_mentions)
+            if victims:
+                struck.setdefault(article_id, set()).update(victims)            # "an invasion into Ukraine"
         for category, trigger_start, trigger_end, event in sentence_rows:
             trigger = text[trigger_start:trigger_end]
             writer_hedge = None if claimant is not None or category == "statement" else _writers_hedge(text, trigger_start)
@@ -232,6 +241,11 @@ def developments(
             state = events_module.states().get(getattr(event, "actor_country", None))
             if category in ("military_strike", "ground_movement") and getattr(event, "actor_known", False) and state:
                 aggressor[article_id] = (state, event.actor_country)
+                violent.setdefault(article_id, set()).update({state, event.actor_country})
+                if event.target is not None:
+                    victim = next((m for m in sentence_mentions or () if m["actor"] == event.target), None)
+                    struck.setdefault(article_id, set()).update(
+                        {event.target} | ({victim["country"]} if victim is not None and victim["country"] else set()))
             number = _quantity(by_sentence["numbers"].get(key), category, start + trigger_start, start + trigger_end,
                                text, start)
             date, date_text = _date(by_sentence["dates"].get(key), published.get(article_id), start + trigger_start)
@@ -249,7 +263,8 @@ def developments(
                          status_of(text, trigger_start), trigger, start, end, recalled,
                          event.actor if event is not None else None,
                          _statement_target(text, start, sentence_mentions, event, says,
-                                           aggressor.get(article_id), details.get(_aid, (None, None))[0])
+                                           aggressor.get(article_id), details.get(_aid, (None, None))[0],
+                                           struck.get(article_id, set()) - violent.get(article_id, set()))
                          if category == "statement" else event.target if event is not None else None,
                          code, code[:2] if code else None, cameo_module.quad_class(code), cameo_module.goldstein(code),
                          *acled))
@@ -297,22 +312,63 @@ _AGGRESSION_AFTER_RE = re.compile(
     r"invaded|strike|strikes|struck|escalate[sd]?)\b", re.IGNORECASE)
 
 
-def _statement_target(text: str, offset: int, found: list[dict] | None, event, speaker: str | None,
-                      aggressor: tuple[str, str] | None = None, speaker_country: str | None = None) -> str | None:
-    """Who a position is taken against: the party the sentence names as the author of an
-    aggression ("Truss warns a Russian invasion would bring severe costs", "if Russia attacks,
-    we will..."), other than the speaker; else the target the coder found; else, when the
-    sentence names no one, the article's last party of violence (``aggressor``: state, country),
-    unless it is the speaker's own."""
-    own = {getattr(event, "actor", None), speaker}
+#: What comes before a party named as the one an aggression is against: "an invasion into
+#: Ukraine", "attacks on Kharkiv", "the war against Ukraine".
+_AGGRESSION_BEFORE_RE = re.compile(
+    r"\b(?:invasion|invading|invade[sd]?|attacks?|attacking|aggression|war|offensive|incursion|assault|strikes?|"
+    r"occupation|occupying|bombing|shelling)\s+(?:of|into|on|against|in)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _aggression_victims(text: str, offset: int, found: list[dict] | None) -> set:
+    """The parties (actors and their countries) the sentence names as what an aggression is
+    against ("an invasion into Ukraine")."""
+    victims = set()
+    for mention in found or ():
+        if _AGGRESSION_BEFORE_RE.search(text, max(0, mention["start"] - offset - 40), mention["start"] - offset):
+            victims.add(mention["actor"])
+            if mention["country"]:
+                victims.add(mention["country"])
+    return victims
+
+
+def _aggression_author(text: str, offset: int, found: list[dict] | None, own=frozenset()) -> dict | None:
+    """The first mention (not a place, not one of ``own``) the sentence names as the author of an
+    aggression: "a Russian invasion", "Russia's military aggression", "if Russia attacks"."""
     for mention in found or ():
         if mention["actor"] in own or mention["actor_type"] == "place":
             continue
         if _AGGRESSION_AFTER_RE.match(text, mention["end"] - offset):
-            return mention["actor"]
+            return mention
+    return None
+
+
+def _statement_target(text: str, offset: int, found: list[dict] | None, event, speaker: str | None,
+                      aggressor: tuple[str, str] | None = None, speaker_country: str | None = None,
+                      struck: frozenset | set = frozenset()) -> str | None:
+    """Who a position is taken against: the party the sentence names as the author of an
+    aggression ("Truss warns a Russian invasion would bring severe costs", "if Russia attacks,
+    we will..."), other than the speaker; else the target the coder found, when it is a party the
+    position can be against; else the article's last party of violence (``aggressor``: state,
+    country), unless it is the speaker's own. A target is no such party when it is the outlet
+    spoken to ("Speaking on Sky News") or one the article's violence struck and that did no
+    violence of its own (``struck``: such victims' actors and countries: "an invasion into Ukraine
+    would bring severe costs" is a warning to the invader, not to Ukraine; where both sides fight,
+    as in a war report, neither is only a victim)."""
+    own = {getattr(event, "actor", None), speaker}
+    author = _aggression_author(text, offset, found, own)
+    if author is not None:
+        return author["actor"]
     target = getattr(event, "target", None)
-    if target is None and aggressor is not None and aggressor[0] not in own and aggressor[1] != speaker_country \
-            and getattr(event, "actor_country", None) != aggressor[1]:
+    opposed = aggressor is not None and aggressor[0] not in own and aggressor[1] != speaker_country \
+        and getattr(event, "actor_country", None) != aggressor[1]
+    if not opposed:
+        return target
+    if target is None:
+        return aggressor[0]
+    named = next((m for m in found or () if m["actor"] == target), None)
+    if target in struck or (named is not None and (
+            str(named["actor_id"]).startswith("media:")
+            or (named["country"] in struck and named["actor_type"] == "state"))):
         return aggressor[0]
     return target
 

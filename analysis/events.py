@@ -366,14 +366,35 @@ def _np_chain_right(parsed: Parsed, index: int, limit: int = 3) -> tuple[int, in
     return parsed.chunks[index].start, parsed.chunks[last].end
 
 
-def subject_of(parsed: Parsed, vp: int) -> tuple[int, int] | None:
-    """Token span of the subject of the verb phrase at chunk ``vp``."""
+#: Nouns whose infinitive is done by the subject of the clause, not by them: "they are in a
+#: position to attack", "Russia had the military capacity to take", "in order to blackmail".
+_INFINITIVE_NOUNS = frozenset("position capacity capability capabilities ability decision plan plans intention "
+                              "intent readiness attempt attempts effort efforts bid chance opportunity power means "
+                              "resources strength order way preparation preparations".split())
+
+
+def subject_of(parsed: Parsed, vp: int, *, control: bool = False) -> tuple[int, int] | None:
+    """Token span of the subject of the verb phrase at chunk ``vp``; with ``control``, an
+    infinitive's is the subject of the verb it depends on (used for acts of force, where "Putin
+    has not decided whether to invade" names who would invade)."""
     index = vp - 1
     while index >= 0 and parsed.chunks[index].kind in ("ADVP",):
         index -= 1
     if index < 0:
         return None
     chunk = parsed.chunks[index]
+    if control and parsed.lower[parsed.chunks[vp].start] == "to" and (chunk.kind != "NP" or (
+            parsed.lower[chunk.end - 1] in _INFINITIVE_NOUNS
+            and not any(parsed.words[at][:1].isupper() for at in range(max(chunk.start, 1), chunk.end)))):
+        # "Putin has not made a decision about whether to invade": an infinitive with no subject of
+        # its own is done by the subject of the verb it depends on (the nearest verb before it);
+        # not when a name is in the phrase before it ("Russian attempts to encircle": whose attempt)
+        for back in range(index, max(-1, index - 6), -1):
+            if parsed.chunks[back].kind == "VP":
+                return subject_of(parsed, back) if parsed.lower[parsed.chunks[back].start] != "to" else None
+            if parsed.chunks[back].kind == "O" and parsed.words[parsed.chunks[back].start] in (",", ";", ":"):
+                break
+        return None
     if chunk.kind == "NP" and chunk.end - chunk.start == 1 and parsed.words[chunk.start].lower() in _RELATIVE:
         # a relative clause: its subject is the noun phrase it follows
         index -= 1
@@ -726,7 +747,7 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
         if code in ("190", "193") and category == "ground_movement" and _lemma not in _GROUND_VERBS:
             category = "military_strike"     # "struck", "hit" coded as a fight: the weapons decide below
         code = refine_code(code, category, clause)
-        subject = subject_of(parsed, vp)
+        subject = subject_of(parsed, vp, control=military)
         obj = object_of(parsed, vp)
         if is_passive(parsed, end - 1):
             actor_span, target_span = agent_of(parsed, vp), subject
@@ -766,7 +787,10 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
         actor_span = target_span = None
         if chunk >= 0 and parsed.chunks[chunk].kind == "NP":
             np_start = parsed.chunks[chunk].start
-            inner = (np_start, first) if first > np_start else None
+            # the words of the head's phrase before the trigger ("[Russian] air strikes") or, when
+            # the trigger began before that phrase ("prospect of [a Russian] invasion"), before its head
+            inner = (np_start, first) if first > np_start else (np_start, head) if first < np_start < head and all(
+                parsed.chunks[c].kind in ("NP", "PP") for c in range(_chunk_index(parsed, first), chunk)) else None
             inner_mentions = _mentions_in(mentions, inner)
             if inner_mentions or (inner and parsed.words[inner[0]].lower() in _PERSONAL):
                 actor_span = inner
@@ -792,10 +816,20 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
                                                                            if category in ("military_aid", "humanitarian")
                                                                            else "other"]:
                     target_span = _np_chain_right(parsed, _chunk_index(parsed, span[0]))
+        if actor_span is not None and first <= actor_span[0] < end:
+            first = actor_span[1]         # the phrase's actor ("prospect of [a Russian] invasion") is not the trigger
         code = refine_code(code, category, parsed.words)
-        events.append(_event(parsed, text, mentions, context, category, code, (first, end), actor_span,
-                             target_span, military, "phrase", before=first))   # a phrase always holds
+        event = _event(parsed, text, mentions, context, category, code, (first, end), actor_span,
+                       target_span, military, "phrase", before=first)          # a phrase always holds
+        if parsed.lower[head] in _STATE_ACTS and event.actor_country in states() and \
+                event.actor == armed_forces().get(event.actor_country):
+            event.actor = states()[event.actor_country]    # "a Russian invasion": the state's act, not its army's
+        events.append(event)
     return events
+
+
+#: Nouns of acts a state does as a state (its army does the fighting): "a Russian invasion".
+_STATE_ACTS = frozenset("invasion invasions aggression war annexation occupation".split())
 
 
 #: Verbs whose object (or passive subject) is the weapon used, not its target.
@@ -853,6 +887,8 @@ def _event(parsed, text, mentions, context, category, code, trigger, actor_span,
     named = actor is not None and (mention is not None or country is not None)   # by the sentence itself
     if actor is None and category in VIOLENT and how and context.last_violent:
         actor, country = context.last_violent, context.last_violent_country
+        if actor_span is not None and country in armed_forces():
+            actor = armed_forces()[country]      # "huge numbers of troops", "they" after Putin's threat: his army
     target, target_country, target_mention = resolve(parsed, target_span, mentions, text, military=False,
                                                      context=context, role="target", before=before)
     if target is not None and actor is not None and target == actor:

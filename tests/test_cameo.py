@@ -158,3 +158,13 @@ def test_set_slots_match_the_first_member_in_the_dictionarys_order():
                     checked += 1
     assert checked > 500
     assert cameo._slot_length(["humanitarian", "aid"], 0, "&NO_SUCH_SET", vd._set_index) == 0
+
+
+def test_codes_the_codebook_lacks_are_read_as_their_nearest_codebook_code():
+    from analysis import cameo
+    assert cameo.codebook_code("176") == "170"      # PETRARCH's cyber attack
+    assert cameo.codebook_code("1213") == "121"
+    assert cameo.codebook_code("195") == "195"
+    assert cameo.codebook_code(None) is None
+    codes = {pattern.code for patterns in cameo.verb_dictionary().patterns.values() for pattern in patterns}
+    assert all(code is None or cameo.is_code(code) for code in codes)

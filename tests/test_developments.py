@@ -608,3 +608,25 @@ def test_facing_and_accelerating_are_no_talks():
     ledger = _ledger("Russian forces in northeast Ukraine continue to face morale and supply issues. "
                      "Russian forces are accelerating efforts to secure occupied Mariupol.")
     assert "diplomacy" not in set(ledger["category"])
+
+
+def test_a_threatened_invasion_is_an_expected_ground_movement_and_a_recalled_one_is_none():
+    led = _ledger("The foreign secretary warned of the highly likely prospect of a Russian invasion of Ukraine.",
+                  "Western officials say an invasion could be imminent.",
+                  "Grain exports have fallen since the full-scale invasion began.")
+    moves = led[led["category"] == "ground_movement"]
+    assert sorted(moves["article_id"]) == ["a0", "a1"]
+    first = moves[moves["article_id"] == "a0"].iloc[0]
+    assert (first["actor"], first["target"]) == ("Russia", "Ukraine")
+
+
+def test_a_warning_is_against_the_invader_not_the_invaded_nor_the_outlet_spoken_to():
+    led = _ledger("Liz Truss said a Russian invasion of Ukraine was highly likely. "
+                  "Speaking on Sky News, Truss said \"we could be on the brink of a war in Europe\". "
+                  "She said: \"If there is an invasion into Ukraine, there would be severe costs.\" "
+                  "Truss said \"any conflict could be a long war for the people of Ukraine\".")
+    rows = {(r.sent_id, r.category): r for r in led.itertuples()}
+    assert rows[(1, "statement")].target == "Russia"       # not Sky News
+    assert rows[(2, "ground_movement")].target == "Ukraine"
+    assert rows[(3, "statement")].target == "Russia"       # Ukraine was only struck
+    assert {(1, "statement"), (3, "statement")} <= set(rows)

@@ -259,3 +259,37 @@ def test_a_sentence_whose_verb_triggers_are_tagged_as_nouns_is_not_chunked(monke
     full = Parsed(words, spans, pos[0], [events.Chunk(*c) for c in parse.chunk_spans(chunk_tags[0])])
     mention = events.Mention(0, 1, UKRAINE["actor"], UKRAINE["actor_id"], "state", "UA", "name")
     assert events.code_sentence(full, battle, [mention]) == []
+
+
+def test_an_infinitive_of_force_is_done_by_the_subject_of_the_verb_it_depends_on():
+    p, text = parsed("Putin/NNP/B-NP has/VBZ/B-VP not/RB/I-VP made/VBN/I-VP a/DT/B-NP decision/NN/I-NP "
+                     "about/IN/B-PP whether/IN/O to/TO/B-VP invade/VB/I-VP Ukraine/NNP/B-NP ./././O")
+    putin = Mention(0, 1, "Vladimir Putin", "person:putin", "person", "RU", "surname")
+    found = events.code_sentence(p, text, [putin, Mention(10, 11, **UKRAINE)])
+    assert [(e.category, e.actor, e.target) for e in found] == [("ground_movement", "Vladimir Putin", "Ukraine")]
+    # the noun of an attempt with a name in it is whose attempt it is: no climbing to "repelled"
+    p, text = parsed("Ukrainian/JJ/B-NP forces/NNS/I-NP repelled/VBD/B-VP Russian/JJ/B-NP attempts/NNS/I-NP "
+                     "to/TO/B-VP advance/VB/I-VP ./././O")
+    span = events.subject_of(p, 3, control=True)
+    assert span == (3, 5)
+    # "in a position to attack": the clause's subject attacks
+    p, text = parsed("They/PRP/B-NP are/VBP/B-VP in/IN/B-PP a/DT/B-NP position/NN/I-NP to/TO/B-VP "
+                     "attack/VB/I-VP ./././O")
+    assert events.subject_of(p, 4, control=True) == (0, 1)
+    assert events.subject_of(p, 4) == (3, 5)          # without control, the phrase before it
+
+
+def test_a_state_act_named_by_a_noun_is_the_states_and_its_actor_stands_outside_the_trigger():
+    p, text = parsed("the/DT/B-NP prospect/NN/I-NP of/IN/B-PP a/DT/B-NP Russian/JJ/I-NP invasion/NN/I-NP "
+                     "of/IN/B-PP Ukraine/NNP/B-NP ./././O")
+    mentions = [Mention(4, 5, **{**RUSSIA, "method": "demonym"}), Mention(7, 8, **UKRAINE)]
+    found = events.code_sentence(p, text, mentions, nominal=[("ground_movement", "190", 1, 6)])
+    assert [(e.actor, e.target) for e in found] == [("Russia", "Ukraine")]
+
+
+def test_an_unnamed_army_after_a_person_of_violence_is_that_persons_country_army():
+    context = Context(last_violent="Vladimir Putin", last_violent_country="RU")
+    p, text = parsed("Huge/JJ/B-NP numbers/NNS/I-NP of/IN/B-PP troops/NNS/B-NP attacked/VBD/B-VP "
+                     "the/DT/B-NP town/NN/I-NP ./././O")
+    found = events.code_sentence(p, text, [], context=context)
+    assert [(e.category, e.actor) for e in found] == [("military_strike", "Russian Armed Forces")]
