@@ -80,8 +80,8 @@ _RELIEF_NOUNS = frozenset("food water medicine medicines medical aid supplies sh
 _DETERMINERS = frozenset("a an the this that these those some any its their his her our".split())
 #: Prepositions whose noun phrase is what an act was done to, by kind of act.
 _TARGET_PREPOSITIONS = {
-    "violent": ("on", "against", "at", "into", "in", "near", "across", "toward", "towards", "upon", "onto",
-                "of", "from"),
+    "violent": ("on", "against", "at", "into", "in", "inside", "within", "throughout", "near", "across", "toward",
+                "towards", "upon", "onto", "of", "from"),
     "aid": ("to", "for"),
     "other": ("to", "with", "on", "against", "at", "for", "of"),
 }

@@ -293,3 +293,11 @@ def test_an_unnamed_army_after_a_person_of_violence_is_that_persons_country_army
                      "the/DT/B-NP town/NN/I-NP ./././O")
     found = events.code_sentence(p, text, [], context=context)
     assert [(e.category, e.actor) for e in found] == [("military_strike", "Russian Armed Forces")]
+
+
+def test_a_strike_inside_a_named_country_is_on_it():
+    p, text = parsed("Ukrainian/JJ/B-NP drones/NNS/I-NP struck/VBD/B-VP targets/NNS/B-NP inside/IN/B-PP "
+                     "Russia/NNP/B-NP ./././O")
+    found = events.code_sentence(p, text, [Mention(0, 1, **{**UKRAINE, "method": "demonym"}), Mention(5, 6, **RUSSIA)])
+    assert [(e.category, e.actor, e.target) for e in found] == [
+        ("military_strike", "Armed Forces of Ukraine", "Russia")]
