@@ -256,6 +256,15 @@ def developments(
             says = claimant
             if says is None and getattr(event, "actor_known", False) and cameo_module.quad_class(code) in (1, 3):
                 says = event.actor          # a warning, demand or appeal is its actor's own word
+            if says is None:
+                says = next((e.actor for c, _s, e_end, e in sentence_rows
+                             if c == "statement" and e is not None and getattr(e, "how", None) == "verb"
+                             and e.actor_known and (e.cameo or "")[:2] in ("11", "13") and e_end <= trigger_start
+                             and e.actor not in events_module.armed_forces().values()),
+                            None)
+                # "Truss has warned of ... the prospect of a Russian invasion": what a verb of warning
+                # or accusing (CAMEO 13, 11) goes on to tell is its speaker's claim (an army that
+                # "threatens" or "contests" a place does not speak)
             rows.append((article_id, sent_id, category, date, date_text, place,
                          *(number[k] if number is not None else None for k in ("value", "low", "high", "unit")),
                          says, involved, text, number["text"] if number is not None else None,

@@ -630,3 +630,12 @@ def test_a_warning_is_against_the_invader_not_the_invaded_nor_the_outlet_spoken_
     assert rows[(2, "ground_movement")].target == "Ukraine"
     assert rows[(3, "statement")].target == "Russia"       # Ukraine was only struck
     assert {(1, "statement"), (3, "statement")} <= set(rows)
+
+
+def test_what_a_warning_or_accusation_goes_on_to_tell_is_its_speakers_claim():
+    led = _ledger("Liz Truss has warned of the highly likely prospect of a Russian invasion of Ukraine.",
+                  "Russian forces continued to threaten Izyum and shelled Kharkiv.")
+    move = led[(led["article_id"] == "a0") & (led["category"] == "ground_movement")].iloc[0]
+    assert move["claimant"] == "Liz Truss"
+    strike = led[(led["article_id"] == "a1") & (led["category"] == "military_strike")]
+    assert strike["claimant"].isna().all()         # an army that threatens a town does not speak
