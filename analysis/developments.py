@@ -233,6 +233,12 @@ def developments(
             victims = _aggression_victims(text, start, sentence_mentions)
             if victims:
                 struck.setdefault(article_id, set()).update(victims)            # "an invasion into Ukraine"
+        # "Truss has warned of ... the prospect of a Russian invasion": what a verb of warning or
+        # accusing (CAMEO 13, 11) goes on to tell is its speaker's claim (an army that "threatens"
+        # or "contests" a place does not speak)
+        warnings = [(e_end, e.actor) for c, _s, e_end, e in sentence_rows
+                    if c == "statement" and e is not None and getattr(e, "how", None) == "verb" and e.actor_known
+                    and (e.cameo or "")[:2] in ("11", "13") and e.actor not in events_module.armed_forces().values()]
         for category, trigger_start, trigger_end, event in sentence_rows:
             trigger = text[trigger_start:trigger_end]
             writer_hedge = None if claimant is not None or category == "statement" else _writers_hedge(text, trigger_start)
@@ -243,7 +249,7 @@ def developments(
                 aggressor[article_id] = (state, event.actor_country)
                 violent.setdefault(article_id, set()).update({state, event.actor_country})
                 if event.target is not None:
-                    victim = next((m for m in sentence_mentions or () if m["actor"] == event.target), None)
+                    victim = _mention_of(sentence_mentions, event.target)
                     struck.setdefault(article_id, set()).update(
                         {event.target} | ({victim["country"]} if victim is not None and victim["country"] else set()))
             number = _quantity(by_sentence["numbers"].get(key), category, start + trigger_start, start + trigger_end,
@@ -257,14 +263,7 @@ def developments(
             if says is None and getattr(event, "actor_known", False) and cameo_module.quad_class(code) in (1, 3):
                 says = event.actor          # a warning, demand or appeal is its actor's own word
             if says is None:
-                says = next((e.actor for c, _s, e_end, e in sentence_rows
-                             if c == "statement" and e is not None and getattr(e, "how", None) == "verb"
-                             and e.actor_known and (e.cameo or "")[:2] in ("11", "13") and e_end <= trigger_start
-                             and e.actor not in events_module.armed_forces().values()),
-                            None)
-                # "Truss has warned of ... the prospect of a Russian invasion": what a verb of warning
-                # or accusing (CAMEO 13, 11) goes on to tell is its speaker's claim (an army that
-                # "threatens" or "contests" a place does not speak)
+                says = next((speaker for e_end, speaker in warnings if e_end <= trigger_start), None)
             rows.append((article_id, sent_id, category, date, date_text, place,
                          *(number[k] if number is not None else None for k in ("value", "low", "high", "unit")),
                          says, involved, text, number["text"] if number is not None else None,
@@ -340,6 +339,11 @@ def _aggression_victims(text: str, offset: int, found: list[dict] | None) -> set
     return victims
 
 
+def _mention_of(found: list[dict] | None, actor: str) -> dict | None:
+    """The sentence's first mention of ``actor``, if any."""
+    return next((m for m in found or () if m["actor"] == actor), None)
+
+
 def _aggression_author(text: str, offset: int, found: list[dict] | None, own=frozenset()) -> dict | None:
     """The first mention (not a place, not one of ``own``) the sentence names as the author of an
     aggression: "a Russian invasion", "Russia's military aggression", "if Russia attacks"."""
@@ -374,7 +378,7 @@ def _statement_target(text: str, offset: int, found: list[dict] | None, event, s
         return target
     if target is None:
         return aggressor[0]
-    named = next((m for m in found or () if m["actor"] == target), None)
+    named = _mention_of(found, target)
     if target in struck or (named is not None and (
             str(named["actor_id"]).startswith("media:")
             or (named["country"] in struck and named["actor_type"] == "state"))):

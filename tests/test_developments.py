@@ -626,10 +626,10 @@ def test_a_warning_is_against_the_invader_not_the_invaded_nor_the_outlet_spoken_
                   "She said: \"If there is an invasion into Ukraine, there would be severe costs.\" "
                   "Truss said \"any conflict could be a long war for the people of Ukraine\".")
     rows = {(r.sent_id, r.category): r for r in led.itertuples()}
+    assert {(1, "statement"), (2, "ground_movement"), (3, "statement")} <= set(rows)
     assert rows[(1, "statement")].target == "Russia"       # not Sky News
     assert rows[(2, "ground_movement")].target == "Ukraine"
     assert rows[(3, "statement")].target == "Russia"       # Ukraine was only struck
-    assert {(1, "statement"), (3, "statement")} <= set(rows)
 
 
 def test_what_a_warning_or_accusation_goes_on_to_tell_is_its_speakers_claim():
