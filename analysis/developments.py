@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from typing import Sequence
 
 import pandas as pd
@@ -200,7 +201,7 @@ def developments(
         articles[order[article_id]].append(sentence)
         keyed.append((header, found, order[article_id], len(articles[order[article_id]]) - 1))
     coded = events_module.code_sentences(articles)
-    rows = []
+    rows, sides = [], []       # sides: each row's actor's and target's countries
     # the article's last party of violence (its state, its country), which a position that names
     # no one of its own is taken against ("Biden warned of a huge cost" after "if Russia attacks")
     aggressor: dict = {}
@@ -264,6 +265,9 @@ def developments(
                 says = event.actor          # a warning, demand or appeal is its actor's own word
             if says is None:
                 says = next((speaker for e_end, speaker in warnings if e_end <= trigger_start), None)
+            sides.append((getattr(event, "actor_country", None), getattr(event, "target_country", None),
+                          _struck_place(text, start, sentence_mentions),
+                          _party_named(sentence_mentions, getattr(event, "target", None))))
             rows.append((article_id, sent_id, category, date, date_text, place,
                          *(number[k] if number is not None else None for k in ("value", "low", "high", "unit")),
                          says, involved, text, number["text"] if number is not None else None,
@@ -273,14 +277,109 @@ def developments(
                          _statement_target(text, start, sentence_mentions, event, says,
                                            aggressor.get(article_id), details.get(_aid, (None, None))[0],
                                            struck.get(article_id, set()) - violent.get(article_id, set()))
-                         if category == "statement" else event.target if event is not None else None,
+                         if category == "statement" else _victims_at(event.target, place)
+                         if category == "casualties" and event is not None
+                         else event.target if event is not None else None,
                          code, code[:2] if code else None, cameo_module.quad_class(code), cameo_module.goldstein(code),
                          *acled))
     frame = pd.DataFrame(rows, columns=DEVELOPMENT_COLUMNS)
+    if len(frame):
+        frame["target"] = _opposed_targets(frame, sides, aggressor, struck)
     frame["date"] = pd.to_datetime(frame["date"])
     return frame.astype({"sent_id": "int64", "value": "float64", "low": "float64", "high": "float64",
                          "hedged": "bool", "start": "int64", "end": "int64", "historical": "bool",
                          "quad_class": "Int64", "goldstein": "float64"})
+
+
+def _victims_at(victims: str | None, place: str | None) -> str | None:
+    """Casualties' target: unnamed people with where they were ("civilians in Vovchansk")."""
+    if victims == events_module.CIVILIANS and place:
+        return f"{victims} in {place}"
+    return victims
+
+
+#: Trigger words of fighting (as against moving, massing, taking ground or striking from afar):
+#: its target is the party fought, not the place.
+_COMBAT_RE = re.compile(r"\b(?:fight|fought|clash|battl|counter|assault|attack|engag|repel|repuls|skirmish|combat|"
+                        r"hostilit|resist|push(?:ed|ing)? back|drove back|defen[cdst])", re.IGNORECASE)
+
+
+def _opposed_targets(frame: pd.DataFrame, sides: list[tuple], aggressor: dict, struck: dict) -> list:
+    """The ledger's targets, with the other side filled in for acts of war that name none.
+
+    A strike or a ground movement whose sentence names no target was done to the side its actor
+    fights in this article (a fight always is: its place is where, not whom, "counterattacks in
+    border villages"): a strike on the place the sentence names it at (:func:`_struck_place`), else on that side's state
+    ("missiles were launched from Tupolev bombers": on Ukraine); a fight on that side's armed
+    forces when an army fights ("heavy fighting", "counterattacks"), on its state when a state
+    does; a move, a massing or a deployment to the place named, else against that state ("troops
+    lined up on the border"). The side a country fights is the one its violence in the article
+    struck most often, else the one that struck it most often, else the article's aggressor (for
+    a country other than it) or the party the aggressor's acts were against ("an invasion into
+    Ukraine"). A country with no such side gets no target."""
+    states, armies = events_module.states(), events_module.armed_forces()
+    struck_by: dict = {}                # (article, country) -> Counter of the countries it struck
+    for article_id, category, (actor_country, target_country, _place, _party) in zip(frame["article_id"], frame["category"], sides):
+        if category in ("military_strike", "ground_movement") and actor_country in states and \
+                target_country in states and target_country != actor_country:
+            struck_by.setdefault((article_id, actor_country), Counter())[target_country] += 1
+
+    def side_of(article_id, country):
+        own = struck_by.get((article_id, country))
+        if own:
+            return own.most_common(1)[0][0]
+        hit_by = Counter({c: n[country] for (a, c), n in struck_by.items() if a == article_id and n[country]})
+        if hit_by:
+            return hit_by.most_common(1)[0][0]
+        author = aggressor.get(article_id)
+        if author is not None and author[1] != country:
+            return author[1]
+        if author is not None:
+            victims = Counter(c for c in struck.get(article_id, ()) if c in states and c != country)
+            if victims:
+                return victims.most_common(1)[0][0]
+        return None
+
+    targets = [None if pd.isna(t) else t for t in frame["target"].tolist()]
+    for i, (article_id, category, actor, trigger) in enumerate(zip(
+            frame["article_id"], frame["category"], frame["actor"], frame["trigger"])):
+        actor_country, place = sides[i][0], sides[i][2]
+        combat = category == "ground_movement" and bool(_COMBAT_RE.search(trigger))
+        if pd.isna(actor) or category not in ("military_strike", "ground_movement") or actor_country not in states:
+            continue
+        if targets[i] is not None and not (combat and not sides[i][3]):
+            continue          # a fight is against a party, not in a place ("counterattacks in border villages")
+        other = side_of(article_id, actor_country)
+        if other is None or other not in states:
+            continue
+        if combat:
+            targets[i] = armies.get(other, states[other]) if actor in armies.values() else states[other]
+        else:
+            targets[i] = place or states[other]
+    return targets
+
+
+#: What stands before a place an act was done at or to ("in", "on the town of", "near the
+#: village of"), not one it came from or passed over ("from", "over the Caspian Sea").
+_AT_PLACE_RE = re.compile(r"\b(?:in|on|at|near|into|against|around|across|inside|outside|toward|towards|onto)\s+"
+                          r"(?:the\s+)?(?:(?:town|city|village|region|district|settlement|outskirts|port)\s+of\s+)?$",
+                          re.IGNORECASE)
+
+
+def _party_named(found: list[dict] | None, name: str | None) -> bool:
+    """Whether ``name`` is a party the sentence names (a mention that is not a place)."""
+    mention = _mention_of(found, name) if name is not None else None
+    return mention is not None and mention["actor_type"] != "place"
+
+
+def _struck_place(text: str, offset: int, found: list[dict] | None) -> str | None:
+    """The first place the sentence names as where an act happened ("in Vovchansk", "on the town
+    of Lyptsi"), if any."""
+    for mention in found or ():
+        if mention["actor_type"] == "place" and _AT_PLACE_RE.search(
+                text, max(0, mention["start"] - offset - 40), mention["start"] - offset):
+            return mention["actor"]
+    return None
 
 
 #: Words that name the conflict itself (not its means: troops, weapons, threats): a speaker's

@@ -80,7 +80,8 @@ _RELIEF_NOUNS = frozenset("food water medicine medicines medical aid supplies sh
 _DETERMINERS = frozenset("a an the this that these those some any its their his her our".split())
 #: Prepositions whose noun phrase is what an act was done to, by kind of act.
 _TARGET_PREPOSITIONS = {
-    "violent": ("on", "against", "at", "into", "in", "inside", "within", "throughout", "near", "across", "toward",
+    "violent": ("on", "against", "at", "into", "in", "inside", "within", "throughout", "near", "across", "around",
+                "along", "toward",
                 "towards", "upon", "onto", "of", "from"),
     "aid": ("to", "for"),
     "other": ("to", "with", "on", "against", "at", "for", "of"),
@@ -184,6 +185,7 @@ class Event:
     how: str = "verb"
     actor_known: bool = False     # the actor is a known actor (a mention, a resolved pronoun), not words
     target_known: bool = False
+    target_country: str | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -749,7 +751,7 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
         code = refine_code(code, category, clause)
         subject = subject_of(parsed, vp, control=military)
         obj = object_of(parsed, vp)
-        if is_passive(parsed, end - 1):
+        if is_passive(parsed, min(end, parsed.chunks[vp].end) - 1):     # the trigger's verb ("killed [and]")
             actor_span, target_span = agent_of(parsed, vp), subject
         else:
             actor_span, target_span = subject, obj
@@ -812,10 +814,16 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
             for prep, span in following_pps(parsed, chunk, limit=2):
                 if prep == "by" and actor_span is None:
                     actor_span = _np_chain_right(parsed, _chunk_index(parsed, span[0]))
+                elif target_span is None and category == "casualties":
+                    if prep in ("of", "among", "including", "on"):   # "deaths of civilians", not "in Kyiv"
+                        target_span = _np_chain_right(parsed, _chunk_index(parsed, span[0]))
                 elif target_span is None and prep in _TARGET_PREPOSITIONS["violent" if military else "aid"
                                                                            if category in ("military_aid", "humanitarian")
                                                                            else "other"]:
                     target_span = _np_chain_right(parsed, _chunk_index(parsed, span[0]))
+        if category == "casualties" and target_span is None and parsed.pos[head].startswith("VB") and \
+                chunk + 1 < len(parsed.chunks) and parsed.chunks[chunk + 1].kind == "NP":
+            target_span = _np_chain_right(parsed, chunk + 1)    # "killing at least one", "wounding six others"
         if actor_span is not None and first <= actor_span[0] < end:
             first = actor_span[1]         # the phrase's actor ("prospect of [a Russian] invasion") is not the trigger
         code = refine_code(code, category, parsed.words)
@@ -859,6 +867,13 @@ def _pick_target(parsed: Parsed, category: str, code: str | None, span: tuple[in
                  pps: list[tuple[str, tuple[int, int]]], mentions: Sequence[Mention]) -> tuple[int, int] | None:
     kind = "violent" if _military(code, category) else "aid" if category in ("military_aid", "humanitarian",
                                                                             "appeal") else "other"
+    if category == "casualties":      # who died, not where ("killed in Vovchansk"): the place is the row's own
+        if span is not None:
+            return span
+        for prep, pp_span in pps:
+            if prep in ("of", "among", "including", "on"):       # "inflicted casualties on Russian forces"
+                return _np_chain_right(parsed, _chunk_index(parsed, pp_span[0]))
+        return None
     if kind == "aid":                 # "delivered 20 tanks to Ukraine": the recipient, not the thing given
         for prep, pp_span in pps:
             if prep in ("to", "for") and _mentions_in(mentions, pp_span):
@@ -879,22 +894,32 @@ def _event(parsed, text, mentions, context, category, code, trigger, actor_span,
         target_span = None
     if category == "casualties" and actor_span is not None and not _mentions_in(mentions, actor_span) and not any(
             w.lower() in MILITARY_NOUNS for w in parsed.words[actor_span[0]:actor_span[1]]):
-        if target_span is None:
-            target_span = actor_span         # "Two men aged 50 and 48 were killed": who died, not who killed
+        if target_span is None or victims(parsed, target_span, mentions, text, context=context,
+                                          before=before)[0] is None:
+            target_span = actor_span         # "Two men aged 50 and 48 were killed", "one person died": who died
         actor_span = None
     actor, country, mention = resolve(parsed, actor_span, mentions, text, military=military, context=context,
                                       before=before)
     named = actor is not None and (mention is not None or country is not None)   # by the sentence itself
-    if actor is None and category in VIOLENT and how and context.last_violent:
+    inherited = actor is None and category in VIOLENT and how and context.last_violent
+    if inherited:
         actor, country = context.last_violent, context.last_violent_country
         if actor_span is not None and country in armed_forces():
             actor = armed_forces()[country]      # "huge numbers of troops", "they" after Putin's threat: his army
-    target, target_country, target_mention = resolve(parsed, target_span, mentions, text, military=False,
-                                                     context=context, role="target", before=before)
+    if category == "casualties":
+        target, target_country, target_mention = victims(parsed, target_span, mentions, text, context=context,
+                                                         before=before)
+    else:
+        target, target_country, target_mention = resolve(parsed, target_span, mentions, text, military=False,
+                                                         context=context, role="target", before=before)
     if target is not None and actor is not None and target == actor:
-        target = target_country = target_mention = None
+        if inherited:           # "1,351 Russian servicemen have been killed" after a Russian strike: not by Russia
+            actor = country = None
+        else:
+            target = target_country = target_mention = None
     event = Event(category, code, trigger, actor, target, country, how, named,
-                  target is not None and (target_mention is not None or target_country is not None))
+                  target is not None and (target_mention is not None or target_country is not None),
+                  target_country if target is not None else None)
     struck = parsed.lower[target_span[0]:target_span[1]] if target_span is not None else ()
     if not holds(event, parsed.lower[_clause_start(parsed, trigger[0]):_clause_end(parsed, trigger[1])], struck):
         return None
@@ -903,6 +928,64 @@ def _event(parsed, text, mentions, context, category, code, trigger, actor_span,
     if category in ("military_strike", "ground_movement") and event.actor_known:
         context.last_violent, context.last_violent_country = actor, country
     return event
+
+
+#: The target of casualties that names people by no party: unnamed people, as ACLED codes them
+#: (:func:`analysis.developments.developments` adds the place: "civilians in Vovchansk").
+CIVILIANS = "civilians"
+#: Words of a victims' phrase that say how many, not who ("at least three", "more than 2,000").
+_COUNT_WORDS = frozenset("at least more than about around some nearly almost over up to dozens hundreds thousands "
+                         "tens of several many few another other one two three four five six seven eight nine ten "
+                         "million millions and or".split())
+
+
+#: Nouns of people a casualty phrase counts (those who suffer, and people by age, trade or kin).
+_PEOPLE_NOUNS = _VICTIM_NOUNS | frozenset(
+    "girl girls boy boys baby babies teenager teenagers student students worker workers employee employees "
+    "journalist journalists doctor doctors nurse nurses citizen citizens mother mothers father fathers son sons "
+    "daughter daughters wife husband individuals adults minors".split())
+
+
+#: Nouns of people under arms (beside :data:`MILITARY_NOUNS`): a count of casualties beside one
+#: counts them, not civilians.
+_SOLDIER_NOUNS = frozenset("troops soldiers soldier servicemen serviceman personnel forces fighters militants marines "
+                           "paratroopers conscripts reservists defenders officers officer commanders commander "
+                           "generals pows mobilized mobilised attackers peacekeepers guards".split())
+
+
+def victims(parsed: Parsed, span: tuple[int, int] | None, mentions: Sequence[Mention], text: str, *,
+            context: Context, before: int) -> tuple[str | None, str | None, Mention | None]:
+    """``(name, country, mention)`` of who the dead, wounded or captured of a casualty event were,
+    read from its victims' phrase: a named party (soldiers of a state are its armed forces:
+    "Russian soldiers", "Ukraine's servicemen"), unnamed people (:data:`CIVILIANS`: "two men aged
+    50", "three people", "a seven-year-old girl", a bare count), or the phrase's words when they
+    name soldiers of no one ("POWs", "two conscripts"). A phrase that names neither a party nor
+    people ("last year", "custody", "a disaster": where a PP was read as the victims) is none."""
+    if span is None:
+        return None, None, None
+    lowered = [w for w in parsed.lower[span[0]:span[1]] if _WORD_RE.search(w)]
+    military_phrase = any(w in MILITARY_NOUNS or w in _SOLDIER_NOUNS for w in lowered)
+    found = _mentions_in(mentions, span)
+    if found:
+        if military_phrase:
+            name, country, mention = resolve(parsed, span, mentions, text, military=True, context=context,
+                                             before=before)
+            if name is not None:
+                return name, country, mention
+        best = _best(_heads(parsed, found, span))
+        if best is not None and best.actor_type != "place":
+            return best.actor, best.country, best
+    head = lowered[-1] if lowered else ""
+    if head in _PERSONAL or head in _FIRST_PERSON:
+        return resolve(parsed, span, mentions, text, military=False, context=context, role="target", before=before)
+    if military_phrase:
+        return _words(parsed, span, text), None, None
+    if any(w in _PEOPLE_NOUNS for w in lowered):
+        return CIVILIANS, None, None
+    if lowered and all(w in _COUNT_WORDS or w in _DETERMINERS or w.replace(",", "").replace(".", "").isdigit()
+                       for w in lowered) and _SOLDIER_NOUNS.isdisjoint(parsed.lower):
+        return CIVILIANS, None, None      # "two were wounded"; not "1,351 servicemen killed and 3,825 wounded"
+    return None, None, None
 
 
 def holds(event: Event, clause: Sequence[str], target_words: Sequence[str] = ()) -> bool:

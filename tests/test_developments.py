@@ -375,7 +375,8 @@ class TestWhoDidWhatToWhom:
 
     def test_participle_takes_the_main_verbs_actor(self, ledger):
         row = ledger.loc[(0, "casualties")]
-        assert (row["actor"], row["target"], row["low"]) == ("Russian Armed Forces", "three civilians", 3)
+        # the victims are unnamed people, with where they were: "killing three civilians" in Kharkiv
+        assert (row["actor"], row["target"], row["low"]) == ("Russian Armed Forces", "civilians in Kharkiv", 3)
         assert row["claimant"] == "the regional governor"
 
     def test_ground_movement_by_a_verb_the_lexicon_lacks(self, ledger):
@@ -429,9 +430,42 @@ def test_attacks_and_assaults_after_a_verb_of_doing_or_going_on_are_the_event():
     assert (rows[(0, "ground_movement")].actor, rows[(0, "ground_movement")].trigger) == (
         "Russian Armed Forces", "continued sporadic assaults")
     assert rows[(1, "military_strike")].trigger == "multiplied attacks"
-    # the light verb codes nothing of its own: the attacks are the event, the place what they were done to
-    for key, target in (((2, "ground_movement"), "Siversk"), ((4, "military_strike"), "Kharkiv")):
+    # the light verb codes nothing of its own: the attacks are the event; a strike is on the place,
+    # a ground attack against the side Russia fights in the article (Ukraine's struck "inside Russia")
+    for key, target in (((2, "ground_movement"), "Armed Forces of Ukraine"), ((4, "military_strike"), "Kharkiv")):
         assert (rows[key].actor, rows[key].target, rows[key].cameo) == ("Russian Armed Forces", target, "190")
+
+
+def test_an_act_of_war_with_no_target_is_against_the_side_its_actor_fights():
+    ledger = _ledger("Russian forces shelled Kharkiv on Monday. "
+                     "Russian missiles were launched from bombers over the Caspian Sea. "
+                     "Russian troops lined up on the border. "
+                     "Russian shelling continued in Vovchansk. "
+                     "Ukrainian troops carried out counterattacks in border villages.")
+    rows = {(r.sent_id, r.category): r.target for r in ledger.itertuples()}
+    assert rows[(0, "military_strike")] == "Kharkiv"
+    assert rows[(1, "military_strike")] == "Ukraine"          # where they came from is not the target
+    assert rows[(2, "ground_movement")] == "Ukraine"
+    assert rows[(3, "military_strike")] == "Vovchansk"        # the place it happened in
+    # a fight is against the other side's army, not in its place
+    assert rows[(4, "ground_movement")] == "Russian Armed Forces"
+    # with no one on the other side in the article, no target is made up
+    alone = _ledger("Russian troops lined up on the border.")
+    assert alone["target"].isna().all()
+
+
+def test_casualties_target_is_who_died_named_or_as_unnamed_people_in_a_place():
+    ledger = _ledger("Russian strikes on Kharkiv killed two men aged 50 and 48. "
+                     "Other areas included the city of Cherkasy, where one person died. "
+                     "Ukrainian forces killed three Russian officers in the fighting. "
+                     "Rudskoi claimed 1,351 Russian servicemen have been killed and 3,825 wounded. "
+                     "The singer, who died last year, was honoured.")
+    rows = {r.sent_id: r.target for r in ledger[ledger["category"] == "casualties"].itertuples()}
+    assert rows[0] == "civilians in Kharkiv"
+    assert rows[1] == "civilians in Cherkasy"
+    assert rows[2] == "Russian Armed Forces"
+    assert rows[3] == "Russian Armed Forces"
+    assert pd.isna(rows.get(4))                               # "last year" is no victim
 
 
 def test_verbs_of_many_senses_code_nothing_alone():
