@@ -151,8 +151,8 @@ class _Index:
                 rank = (priority[method], type_rank.get(row.actor_type, 9), row.actor_id, method)
                 if key not in ranked or rank < ranked[key]:
                     ranked[key] = rank
-                if method == "name" and key.startswith("the "):
-                    ranked.setdefault(key[4:], rank)
+                if method == "name" and key.startswith("the ") and form.startswith("The "):
+                    ranked.setdefault(key[4:], rank)    # "Times" for "The Times"; "the West" keeps its "the"
             if row.actor_type == "person":
                 for form in [row.actor] + row.aliases.split(";"):
                     words = _key(form).split()
@@ -383,8 +383,10 @@ def _gazetteer_matches(words: list, index: _Index) -> list[tuple[int, int, str, 
             hit = index.forms.get(key)
             # A one-word form counts only capitalised ("turkey" and "chad" are words too), and an
             # acronym only in capitals ("Who said..." is not the WHO).
-            if hit and (size > 1 or (words[i][0][:1].isupper()
-                                     and (key not in index.acronyms or words[i][0].replace(".", "").isupper()))):
+            # A longer form needs a capitalised word: "the West", not "the west of the country".
+            if hit and ((size > 1 and any(w[0][:1].isupper() for w in words[i:i + size])) or (
+                    size == 1 and words[i][0][:1].isupper()
+                    and (key not in index.acronyms or words[i][0].replace(".", "").isupper()))):
                 found.append((words[i][1], words[i + size - 1][2], hit[0], hit[1], None))
                 i += size
                 break

@@ -223,9 +223,17 @@ def developments(
             claimant = cue_claimant(text, sentence_mentions, start, source=sources.get(article_id)) or claimant
         hedged = bool(_HEDGE_RE.search(text))
         sentence_rows = _sentence_rows(found, sentence_events)
-        about = _spoken_of(sentence_mentions, claims[key][0]) if spoken is not None else None
+        about = _spoken_of(sentence_mentions, claims[key][0], details.get(claims[key][2], (None, None))[0]) \
+            if spoken is not None else None
         if not sentence_rows and (about is not None or (spoken is not None and _WAR_ITSELF_RE.search(text))):
             # a position, when the sentence reports nothing else: on a party it names, or on the war itself
+            sentence_rows.append(("statement", spoken.start(), spoken.end(), _Spoken(claims[key][0], about)))
+        elif spoken is not None and all(c != "statement" for c, *_ in sentence_rows) and _WARNING_RE.search(text) \
+                and any(c in _FORESEEABLE and status_of(text, t_start) in ("expected", "conditional")
+                        for c, t_start, _e, _ev in sentence_rows):
+            # a speaker who warns of what an act would bring ("If we saw an invasion into Ukraine,
+            # there would be severe costs") takes a position as well; one who reports an army's
+            # plans ("Haidai stated that Russian forces will begin clearing the villages") does not
             sentence_rows.append(("statement", spoken.start(), spoken.end(), _Spoken(claims[key][0], about)))
         if sentence_rows:
             author = _aggression_author(text, start, sentence_mentions)
@@ -382,6 +390,14 @@ def _struck_place(text: str, offset: int, found: list[dict] | None) -> str | Non
     return None
 
 
+#: Words of what an act would bring or of a warning against it.
+_WARNING_RE = re.compile(r"\b(?:costs?|costly|consequences?|price|pay|punish\w*|retaliat\w*|condemn\w*|"
+                         r"severe(?:ly)?|decisive(?:ly)?|dangerous|danger|threat\w*|warn\w*|forget|regret)\b",
+                         re.IGNORECASE)
+#: Categories of acts a speaker who foresees them warns of (a forecast of talks or aid is no warning).
+_FORESEEABLE = frozenset({"military_strike", "ground_movement", "casualties", "sanctions", "military_restriction"})
+
+
 #: Words that name the conflict itself (not its means: troops, weapons, threats): a speaker's
 #: sentence with one is a position even when it names no party ("any conflict could be a long war").
 _WAR_ITSELF = r"war|wars|invasion|invade[sd]?|invading|aggression|conflict|peace|ceasefire|escalat\w*"
@@ -512,10 +528,13 @@ def _writers_hedge(text: str, trigger_start: int) -> str | None:
     return "hedged" if _WRITERS_HEDGE_RE.search(clause) else None
 
 
-def _spoken_of(found: list[dict] | None, speaker: str) -> str | None:
+def _spoken_of(found: list[dict] | None, speaker: str, speaker_country: str | None = None) -> str | None:
     """Who a speaker's position is about: the first actor the sentence names, other than the speaker
-    (states, bodies and people before places)."""
-    named = [m for m in found or () if m["actor"] != speaker]
+    the speaker's own state and news outlets (a dateline's "MINSK, 7 February (BelTA)" or
+    "Belarusian President" with "the West understands the futility of war"), states, bodies and
+    people before places."""
+    named = [m for m in found or () if m["actor"] != speaker and not str(m["actor_id"]).startswith("media:") and not (
+        speaker_country and m["actor_type"] == "state" and m["country"] == speaker_country)]
     for wanted in (lambda m: m["actor_type"] != "place", lambda m: True):
         for mention in named:
             if wanted(mention):
@@ -635,11 +654,16 @@ def current(ledger: pd.DataFrame, historical: bool = False) -> pd.DataFrame:
     return ledger[~ledger["historical"].astype(bool)]
 
 
+_IF_AT_RE = re.compile(r"if\b", re.IGNORECASE)
+
+
 def status_of(text: str, trigger_at: int) -> str:
     """``reported``, ``expected``, ``attempted``, ``not_occurred``, ``disputed`` or ``conditional``,
     from the words in the same clause just before the trigger at ``text[trigger_at:]`` ("will likely
     launch", "attempted to advance", "did not advance", "denied shelling", "if they cross"); a
     refutation anywhere in the sentence ("the report was inaccurate") disputes it too."""
+    if _IF_AT_RE.match(text, trigger_at):
+        return "conditional"         # a trigger that holds its condition ("If we saw an invasion")
     before = text[max(0, trigger_at - STATUS_REACH):trigger_at]
     clause = re.split(r"[,;:]\s|\s(?:--|\u2014|\u2013)\s", before)[-1]
     for status, pattern in STATUS_PATTERNS:

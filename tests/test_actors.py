@@ -212,3 +212,14 @@ def test_charts_and_tagger_entry_point(seed_sentences, seed_body_mentions):
     assert charts.actor_bars(summary).get_title() == "Most mentioned actors by type"
     ax = charts.cooccurrence_network(actors.cooccurrence(seed_body_mentions), summary)
     assert "Volodymyr Zelensky" in {t.get_text() for t in ax.texts}
+
+
+def test_the_west_is_a_bloc_but_not_the_west_of_a_country_nor_a_west_in_a_name():
+    found = actors.mentions(sentences_of("Lukashenko warned the West to back off. Western countries imposed "
+                                         "sanctions. Troops moved in the west of the country. The Times said so."),
+                            tagger=False)
+    by_surface = dict(zip(found["surface"], found["actor"]))
+    assert by_surface["the West"] == by_surface["Western countries"] == "the West"
+    assert "west" not in by_surface                 # a longer form needs a capitalised word
+    assert by_surface["The Times"] == "The Times"    # a title's "The" may still be left out
+    assert "the West" not in actors.mentions(sentences_of("West Ham won at home."), tagger=False)["actor"].tolist()

@@ -407,6 +407,22 @@ def test_a_known_speakers_position_on_the_war_is_a_statement():
         "statement", "Joe Biden", "Russia", "Joe Biden")
 
 
+def test_a_speaker_warning_of_what_an_act_would_bring_takes_a_position_one_reporting_plans_does_not():
+    ledger = _ledger('"If we saw an invasion into Ukraine, there would be severe costs," Liz Truss said. '
+                     'Serhiy Haidai said that Russian forces will begin clearing the villages around Severodonetsk.')
+    rows = {(r.sent_id, r.category): r for r in ledger.itertuples()}
+    assert rows[(0, "ground_movement")].status == "conditional"        # the trigger holds its "if"
+    assert (rows[(0, "statement")].actor, rows[(0, "statement")].claimant) == ("Liz Truss", "Liz Truss")
+    assert (1, "statement") not in rows and rows[(1, "other")].claimant == "Serhiy Haidai"
+
+
+def test_a_position_is_about_another_party_than_the_speakers_own_state():
+    ledger = _ledger("MINSK, 7 February (BelTA) - The West understands the futility of the war with the CSTO, "
+                     "Belarusian President Alexander Lukashenko said.")
+    row = ledger.set_index("category").loc["statement"]
+    assert (row["actor"], row["target"]) == ("Alexander Lukashenko", "the West")
+
+
 def test_a_position_on_the_war_itself_needs_no_party_but_one_on_its_means_does():
     ledger = _ledger('"Any conflict could be a long, protracted war," Joe Biden said. '
                      '"Every air-defence system saves lives," Joe Biden said. '
