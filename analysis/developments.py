@@ -185,9 +185,7 @@ def developments(
         key = (article_id, sent_id)
         header = bool(_HEADER_RE.match(text))
         lowered = folded[i]
-        found = [] if header else [
-            (category, match) for category, pattern, anchors in live[i]
-            if (anchors is None or any(a in lowered for a in anchors)) and (match := pattern.search(text))]
+        found = [] if header else _lexicon_matches(text, lowered, live[i])
         claimant = claims.get(key, (None, False, None))
         speaker = None
         if claimant[0] is not None:
@@ -622,6 +620,32 @@ def _live_rules(article_ids: list, folded: list[str]) -> list[tuple]:
         live.extend([tuple(present)] * (end - begin))
         begin = end
     return live
+
+
+def _lexicon_matches(text: str, lowered: str, rules: tuple) -> list[tuple[str, re.Match]]:
+    """``(category, first match)`` of each of a sentence's live rules that matches it. A rule
+    with anchors is searched only where one of them first occurs in ``lowered`` (``fold(text)``):
+    every alternative of such a rule begins with one of its anchors (after zero-width
+    assertions, which still see the text before), so no match starts earlier. Where folding
+    changed the text's length (a few non-ASCII letters) offsets differ, and the whole text is
+    searched."""
+    aligned = len(lowered) == len(text)
+    found = []
+    for category, pattern, anchors in rules:
+        if anchors is None:
+            match = pattern.search(text)
+        else:
+            at = -1
+            for anchor in anchors:
+                where = lowered.find(anchor)
+                if where >= 0 and (at < 0 or where < at):
+                    at = where
+            if at < 0:
+                continue
+            match = pattern.search(text, at if aligned else 0)
+        if match:
+            found.append((category, match))
+    return found
 
 
 def is_historical(text: str, trigger_start: int, trigger_end: int, published, date, date_text) -> bool:

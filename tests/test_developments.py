@@ -304,6 +304,24 @@ class TestTriggerAnchors:
                     assert any(anchor in fold(text) for anchor in anchors), (pattern.pattern[:60], text)
         assert checked > 30
 
+    def test_searching_from_the_first_anchor_finds_the_same_first_match(self):
+        """The rules are searched from their earliest anchor in the folded text; the match is the one
+        a search of the whole sentence finds (an anchor inside an earlier word, a lookbehind that
+        sees the words before, a letter whose lower case is longer)."""
+        from analysis.developments import _anchored_rules, _lexicon_matches
+        from analysis.text import fold
+
+        texts = sentences(load_articles(SEEDS))["text"].tolist()
+        texts += ["Stalkers talked; then ceasefire talks began.", "They were not wounded but others were wounded.",
+                  "İstanbul hosted talks on a ceasefire.", "Unkilled, then killed: air strikes followed."]
+        rules = _anchored_rules()
+        found = 0
+        for text in texts:
+            expected = [(c, m.span()) for c, p, _a in rules if (m := p.search(text))]
+            assert [(c, m.span()) for c, m in _lexicon_matches(text, fold(text), rules)] == expected, text
+            found += len(expected)
+        assert found > 30
+
     def test_folded_letters_are_read(self):
         arts = pd.DataFrame({"article_id": ["a"], "title": [None],
                              "text": ["Shelling K\u0130LLED 12 people in Kharkiv. New \u017fanctions hit banks."]})
