@@ -267,8 +267,8 @@ def developments(
             code = event.cameo if event is not None else events_module.NOMINAL_CODES.get(category)
             acled = cameo_module.acled_type(code, text) if code is not None else (None, None)
             says = claimant
-            if says is None and getattr(event, "actor_known", False) and cameo_module.quad_class(code) in (1, 3):
-                says = event.actor          # a warning, demand or appeal is its actor's own word
+            if says is None and getattr(event, "actor_known", False) and (code or "")[:2] in _SPOKEN_ROOTS:
+                says = event.actor          # a warning, demand or appeal is its actor's own word (a meeting is not)
             if says is None:
                 says = next((speaker for e_end, speaker in warnings if e_end <= trigger_start), None)
             sides.append((getattr(event, "actor_country", None), getattr(event, "target_country", None),
@@ -388,6 +388,9 @@ def _struck_place(text: str, offset: int, found: list[dict] | None) -> str | Non
     return None
 
 
+#: CAMEO roots of acts done by speaking: statements, appeals, intents, demands, disapproval,
+#: rejections, threats (verbal cooperation and conflict without consultations and talks, 04).
+_SPOKEN_ROOTS = frozenset({"01", "02", "03", "10", "11", "12", "13"})
 #: Words of what an act would bring or of a warning against it.
 _WARNING_RE = re.compile(r"\b(?:costs?|costly|consequences?|price|pay|punish\w*|retaliat\w*|condemn\w*|"
                          r"severe(?:ly)?|decisive(?:ly)?|dangerous|danger|threat\w*|warn\w*|forget|regret)\b",

@@ -347,9 +347,14 @@ def _np_chain_left(parsed: Parsed, index: int) -> tuple[int, int] | None:
     if not _is_np(parsed, index):
         return None
     first = index
-    while _is_pp(parsed, first - 1) and _is_np(parsed, first - 2) and \
-            parsed.words[parsed.chunks[first - 1].start].lower() in ("of", "in", "from", "on", "at", "near", "for"):
-        first -= 2
+    while True:
+        if parsed.lower[parsed.chunks[first].start] in _POSSESSIVE_MARKS and _is_np(parsed, first - 1):
+            first -= 1            # "the world ['s richest nations]": the possessor's phrase goes with it
+        elif _is_pp(parsed, first - 1) and _is_np(parsed, first - 2) and \
+                parsed.words[parsed.chunks[first - 1].start].lower() in ("of", "in", "from", "on", "at", "near", "for"):
+            first -= 2
+        else:
+            break
     return parsed.chunks[first].start, parsed.chunks[index].end
 
 
@@ -379,6 +384,9 @@ def subject_of(parsed: Parsed, vp: int, *, control: bool = False) -> tuple[int, 
     """Token span of the subject of the verb phrase at chunk ``vp``; with ``control``, an
     infinitive's is the subject of the verb it depends on (used for acts of force, where "Putin
     has not decided whether to invade" names who would invade)."""
+    shared = _coordinated_with(parsed, vp)
+    if shared is not None:
+        return subject_of(parsed, shared, control=control)
     index = vp - 1
     while index >= 0 and parsed.chunks[index].kind in ("ADVP",):
         index -= 1
@@ -409,6 +417,35 @@ def subject_of(parsed: Parsed, vp: int, *, control: bool = False) -> tuple[int, 
         span = _np_chain_left(parsed, index - 2)
         return span
     return _np_chain_left(parsed, index)
+
+
+#: Words that join a second verb phrase to the first, sharing its subject.
+_VERB_COORDINATORS = frozenset({"and", "or", "but", "then"})
+
+
+#: Parts of speech of a verb that can share a subject by coordination (not a participle or gerund).
+_FINITE_OR_BASE = frozenset({"VBD", "VBZ", "VBP", "VB"})
+
+
+def _coordinated_with(parsed: Parsed, vp: int) -> int | None:
+    """The verb phrase whose subject a coordinated one shares: "They are expected to promise
+    military support for Kyiv and [impose] more sanctions", "troops entered the city and [seized]
+    the station" (the chunk before the second verb is the first one's object, not its subject).
+    None when the verb phrase follows no coordinator, or a clause break or a subject of its own
+    stands between ("Russia shelled Kharkiv and Ukraine returned fire": "Ukraine" is no
+    coordinator)."""
+    start = parsed.chunks[vp].start
+    if start == 0 or parsed.lower[start - 1] not in _VERB_COORDINATORS or parsed.pos[start] not in _FINITE_OR_BASE:
+        return None           # "and surrounding settlements", "and increasing pressure": no second verb of the subject
+    for back in range(vp - 1, max(-1, vp - 8), -1):
+        chunk = parsed.chunks[back]
+        if any(parsed.words[at] in (";", ":", "—", "–") for at in range(chunk.end, start)):
+            return None
+        if chunk.kind == "VP":
+            return back if parsed.lower[chunk.start] not in _RELATIVE else None
+        if chunk.kind not in ("NP", "PP", "ADVP", "ADJP", "PRT", "O"):
+            return None
+    return None
 
 
 def object_of(parsed: Parsed, vp: int) -> tuple[int, int] | None:
@@ -546,7 +583,8 @@ def resolve(parsed: Parsed, span: tuple[int, int] | None, mentions: Sequence[Men
         return best.actor, best.country, best
     head = lowered[0] if lowered else ""
     if len(lowered) <= 2 and (head in _PERSONAL or head in _FIRST_PERSON or head in _SINGULAR_FIRST):
-        return _pronoun(head, mentions, before if before is not None else span[0], military, context,
+        # an antecedent in the sentence comes before the pronoun ("They ... support for Kyiv": not Kyiv)
+        return _pronoun(head, mentions, min(before, span[0]) if before is not None else span[0], military, context,
                         role=role, military_phrase=military_phrase)
     if role == "actor" and any(w in _VICTIM_NOUNS for w in lowered[:3]):
         return None, None, None

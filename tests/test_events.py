@@ -301,3 +301,30 @@ def test_a_strike_inside_a_named_country_is_on_it():
     found = events.code_sentence(p, text, [Mention(0, 1, **{**UKRAINE, "method": "demonym"}), Mention(5, 6, **RUSSIA)])
     assert [(e.category, e.actor, e.target) for e in found] == [
         ("military_strike", "Armed Forces of Ukraine", "Russia")]
+
+
+def test_a_coordinated_verb_shares_the_subject_of_the_first():
+    p, _ = parsed("Russian/JJ/B-NP forces/NNS/I-NP entered/VBD/B-VP the/DT/B-NP city/NN/I-NP and/CC/O "
+                  "seized/VBD/B-VP the/DT/B-NP station/NN/I-NP ./././O")
+    assert events.subject_of(p, 4) == (0, 2)        # not "the city"
+    # a participle after "and" is no second verb of the subject; a subject of its own is kept
+    p, _ = parsed("Russian/JJ/B-NP forces/NNS/I-NP shelled/VBD/B-VP Bakhmut/NNP/B-NP and/CC/O "
+                  "surrounding/VBG/B-VP settlements/NNS/B-NP ./././O")
+    assert events._coordinated_with(p, 4) is None
+    p, _ = parsed("Russia/NNP/B-NP shelled/VBD/B-VP Kharkiv/NNP/B-NP and/CC/O Ukraine/NNP/B-NP "
+                  "returned/VBD/B-VP fire/NN/B-NP ./././O")
+    assert events._coordinated_with(p, 5) is None and events.subject_of(p, 5) == (4, 5)
+
+
+def test_a_possessors_phrase_goes_with_the_subject_it_is_part_of():
+    p, _ = parsed("leaders/NNS/B-NP of/IN/B-PP the/DT/B-NP G7/NNP/I-NP group/NN/I-NP of/IN/B-PP the/DT/B-NP "
+                  "world/NN/I-NP 's/POS/B-NP richest/JJS/I-NP nations/NNS/I-NP began/VBD/B-VP talks/NNS/B-NP")
+    assert events.subject_of(p, 6) == (0, 11)
+
+
+def test_a_pronouns_antecedent_in_the_sentence_comes_before_it():
+    p, text = parsed("They/PRP/B-NP will/MD/B-VP send/VB/I-VP military/JJ/B-NP aid/NN/I-NP to/TO/B-PP "
+                     "Kyiv/NNP/B-NP ./././O")
+    context = Context(last_subject=Mention(0, 1, "G7", "org:g7", "organization", None, "name"))
+    found = events.code_sentence(p, text, [Mention(6, 7, **{**UKRAINE, "method": "metonym"})], context=context)
+    assert [(e.category, e.actor, e.target) for e in found] == [("military_aid", "G7", "Ukraine")]
