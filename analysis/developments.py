@@ -15,6 +15,7 @@ This module also gives :func:`quantities` and :func:`dates` (see :mod:`analysis.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import Counter
@@ -233,6 +234,8 @@ def developments(
             # there would be severe costs") takes a position as well; one who reports an army's
             # plans ("Haidai stated that Russian forces will begin clearing the villages") does not
             sentence_rows.append(("statement", spoken.start(), spoken.end(), _Spoken(claims[key][0], about)))
+        if not header:
+            _add_implied_rows(text, start, sentence_rows, claims.get(key), details, sentence_mentions)
         if sentence_rows:
             author = _aggression_author(text, start, sentence_mentions)
             if author is not None and author["actor_type"] == "state" and author["country"]:
@@ -386,6 +389,63 @@ def _struck_place(text: str, offset: int, found: list[dict] | None) -> str | Non
                 text, max(0, mention["start"] - offset - 40), mention["start"] - offset):
             return mention["actor"]
     return None
+
+
+#: An attack named as what killed or wounded (a strike too): "killed ... by guided aerial bomb
+#: attacks", "The attack using HIMARS rocket launchers killed two diners"; not a heart attack.
+_CAUSE_RE = re.compile(r"\b(?<!heart )(?<!panic )(?<!asthma )(?:attacks?|strikes?|shelling|bombardments?|bombings?|"
+                       r"airstrikes?|explosions?|blasts?)\b", re.IGNORECASE)
+#: A speaker's words of obligation on a party: "troops must return the initiative" (a demand);
+#: "our partners should", "it is important that our partners support" (an appeal). Not an
+#: inference ("must have moved").
+_MUST_RE = re.compile(r"\b(?:must|has to|have to|needs? to)\b(?! have\b)", re.IGNORECASE)
+_GENERIC_BEFORE_RE = re.compile(r"\b(?:you|one|would|will|may|might|could)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_FIRST_PERSON_RE = re.compile(r"\b(?:we|i)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_SHOULD_RE = re.compile(r"\b(?:should|ought to|it is (?:important|vital|essential|crucial) that)\b(?! have\b)",
+                        re.IGNORECASE)
+
+
+def _add_implied_rows(text: str, offset: int, rows: list, claim: tuple | None, details: dict,
+                      found: list[dict] | None) -> None:
+    """Rows a sentence's other rows or its speaker imply (``rows`` is extended in place):
+
+    - a strike, when an attack is named as what caused its casualties and no strike row is there
+      (the casualties' actor is its actor, the place it names the attack at its target);
+    - a demand or an appeal, when a known speaker (a person or a state) says, on the conflict
+      (:data:`_STATEMENT_TOPIC_RE`), what a party must or should do (not what "you" have to, or
+      what "would have to" happen) and no row of that category is there: what another party must do is a demand
+      ("Zelensky said troops must 'return the initiative to Ukraine'"), what "we" must do or a
+      party should do an appeal ("We have to stay together").
+    """
+    categories = {row[0] for row in rows}
+    if "casualties" in categories and "military_strike" not in categories:
+        cause = _CAUSE_RE.search(text)
+        if cause is not None:
+            event = next(row[3] for row in rows if row[0] == "casualties")
+            strike = None
+            if isinstance(event, events_module.Event):
+                place = _struck_place(text, offset, found)
+                strike = dataclasses.replace(event, category="military_strike", target=place,
+                                             target_known=place is not None, target_country=None,
+                                             cameo=events_module.refine_code("190", "military_strike", text.split()))
+            rows.append(("military_strike", cause.start(), cause.end(), strike))
+    if claim is None or not claim[1]:
+        return
+    _country, kind = details.get(claim[2], (None, None))
+    if kind not in _STATEMENT_SPEAKERS or not _STATEMENT_TOPIC_RE.search(text):
+        return                 # "customers often have to print pictures": no position on the conflict
+    for pattern in (_MUST_RE, _SHOULD_RE):
+        said = pattern.search(text)
+        if said is None:
+            continue
+        if _GENERIC_BEFORE_RE.search(text, max(0, said.start() - 12), said.start()):
+            return             # "you have to ask", "would have to go ahead": no one is asked
+        # what others must do is demanded of them; what "we" must do is urged on all ("We have to stay together")
+        ours = _FIRST_PERSON_RE.search(text, max(0, said.start() - 12), said.start())
+        category = "demand" if pattern is _MUST_RE and not ours else "appeal"
+        if category not in categories:
+            rows.append((category, said.start(), said.end(), _Spoken(claim[0], _spoken_of(found, claim[0], _country))))
+        return
 
 
 #: CAMEO roots of acts done by speaking: statements, appeals, intents, demands, disapproval,

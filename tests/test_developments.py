@@ -434,6 +434,26 @@ def test_a_speaker_warning_of_what_an_act_would_bring_takes_a_position_one_repor
     assert (1, "statement") not in rows and rows[(1, "other")].claimant == "Serhiy Haidai"
 
 
+def test_an_attack_that_caused_casualties_is_a_strike_too_but_a_heart_attack_is_not():
+    ledger = _ledger("Two men were killed by guided aerial bomb attacks on the town of Vovchansk. "
+                     "The singer died of a heart attack in Kyiv.")
+    rows = {(r.sent_id, r.category): r for r in ledger.itertuples()}
+    assert (rows[(0, "military_strike")].trigger, rows[(0, "military_strike")].target) == ("attacks", "Vovchansk")
+    assert rows[(0, "military_strike")].cameo == "195"        # a bomb: an aerial weapon
+    assert (1, "military_strike") not in rows
+
+
+def test_what_a_speaker_says_a_party_must_or_should_do_is_a_demand_or_an_appeal():
+    ledger = _ledger('Volodymyr Zelensky said Ukrainian troops must "return the initiative to Ukraine". '
+                     '"We have to stand together against this war," Joe Biden said. '
+                     '"You have to ask whether customers will like the new phones," Joe Biden said. '
+                     '"The war would have to end," Joe Biden said.')
+    rows = {(r.sent_id, r.category): r for r in ledger.itertuples()}
+    assert (rows[(0, "demand")].actor, rows[(0, "demand")].trigger) == ("Volodymyr Zelensky", "must")
+    assert (1, "appeal") in rows and (1, "demand") not in rows      # what "we" must do is urged
+    assert not any(key[0] in (2, 3) and key[1] in ("demand", "appeal") for key in rows)
+
+
 def test_a_position_is_about_another_party_than_the_speakers_own_state():
     ledger = _ledger("MINSK, 7 February (BelTA) - The West understands the futility of the war with the CSTO, "
                      "Belarusian President Alexander Lukashenko said.")
