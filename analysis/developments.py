@@ -173,7 +173,8 @@ def developments(
         "dates": _group(when[when["resolved"]], ("date", "date_from", "text", "start", "end")),
         "mentions": _group(mentions, ("start", "end", "actor", "actor_id", "actor_type", "country", "method")),
     }
-    claims = _claimants(said, selected, names)
+    scopes: dict = {}
+    claims = _claimants(said, selected, names, scopes)
     sources = _sources(selected, arts)
     article_ids, texts = selected["article_id"].tolist(), selected["text"].tolist()
     folded = [fold(text) for text in texts]
@@ -269,7 +270,7 @@ def developments(
             recalled = is_historical(text, trigger_start, trigger_end, published.get(article_id), date, date_text)
             code = event.cameo if event is not None else events_module.NOMINAL_CODES.get(category)
             acled = cameo_module.acled_type(code, text) if code is not None else (None, None)
-            says = claimant
+            says = None if _outside_claim(scopes.get(key), text, start, trigger_start) else claimant
             if says is None and getattr(event, "actor_known", False) and (code or "")[:2] in _SPOKEN_ROOTS:
                 says = event.actor          # a warning, demand or appeal is its actor's own word (a meeting is not)
             if says is None:
@@ -910,27 +911,51 @@ def _quantity(found: list[dict] | None, category: str, trigger_start: int, trigg
     return best
 
 
-def _claimants(said: pd.DataFrame, selected: pd.DataFrame, names: dict) -> dict:
+def _claimants(said: pd.DataFrame, selected: pd.DataFrame, names: dict, scopes: dict | None = None) -> dict:
     """Who each sentence's report comes from: the speaker of a quote or reported speech whose
-    content or cue lies in the sentence, and whether that speaker is a known actor."""
+    content or cue lies in the sentence, and whether that speaker is a known actor. ``scopes``,
+    when given, gets each such sentence's ``(content start, content end, speaker start)`` (article
+    offsets; see :func:`_outside_claim`)."""
     claims: dict = {}
     if said.empty:
         return claims
     spans = zip(selected["article_id"].tolist(), selected["sent_id"].tolist(), selected["start"].tolist(),
                 selected["end"].tolist())
     by_article: dict = {}
-    columns = ("article_id", "start", "end", "cue_start", "speaker_actor_id", "speaker")
+    columns = ("article_id", "start", "end", "cue_start", "speaker_actor_id", "speaker", "speaker_start")
     for row in zip(*(said[c].tolist() for c in columns)):
         by_article.setdefault(row[0], []).append(row)
     for article_id, sent_id, start, end in spans:
-        for _, q_start, q_end, cue_start, actor_id, speaker in by_article.get(article_id, ()):
+        for _, q_start, q_end, cue_start, actor_id, speaker, speaker_start in by_article.get(article_id, ()):
             inside = ((q_start < end and start < q_end)
                       or (cue_start is not None and start <= cue_start < end))
             if inside:
                 actor = names.get(actor_id) if actor_id else None
                 claims[(article_id, sent_id)] = (actor or speaker, actor is not None, actor_id if actor else None)
+                if scopes is not None and speaker_start is not None and not pd.isna(speaker_start) \
+                        and start <= speaker_start < end:
+                    scopes[(article_id, sent_id)] = (q_start, q_end, int(speaker_start))
                 break
     return claims
+
+
+def _outside_claim(scope: tuple | None, text: str, offset: int, trigger_start: int) -> bool:
+    """Whether a trigger (at ``trigger_start`` of the sentence ``text``, which starts at article
+    offset ``offset``) is in the writer's own clause, joined by "and" or "but" to the speech that
+    follows it and outside that speech's content: "Russia has amassed at least 130,000 troops on
+    the Ukrainian border and Truss said an invasion 'could be imminent'" (the massing is not
+    Truss's claim; "Russian forces shelled Kharkiv, the governor said" is, and so is "There has
+    been 'heavy fighting' ... and 1,775 people have been evacuated, governor Syniehubov wrote")."""
+    if scope is None:
+        return False
+    q_start, q_end, speaker_start = scope
+    at, speaker_at = offset + trigger_start, speaker_start - offset
+    return at < speaker_start and not (q_start <= at < q_end) and 0 < speaker_at <= len(text) and \
+        bool(_JOINED_SPEECH_RE.search(text, trigger_start, speaker_at))
+
+
+#: What ends a writer's clause just before the speaker of the speech joined to it ("... border and [Truss] said").
+_JOINED_SPEECH_RE = re.compile(r"[^,;:]\s+(?:and|but)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------------------------

@@ -454,6 +454,14 @@ def test_what_a_speaker_says_a_party_must_or_should_do_is_a_demand_or_an_appeal(
     assert not any(key[0] in (2, 3) and key[1] in ("demand", "appeal") for key in rows)
 
 
+def test_the_writers_clause_before_an_attribution_joined_by_and_is_no_ones_claim():
+    ledger = _ledger('Russia has amassed 130,000 troops on the border and Liz Truss said an invasion '
+                     '"could be imminent". Russian forces shelled Kharkiv, the governor said.')
+    rows = {(r.sent_id, r.category): r for r in ledger.itertuples()}
+    assert pd.isna(rows[(0, "ground_movement")].claimant)         # the massing is the writer's
+    assert rows[(1, "military_strike")].claimant == "the governor"
+
+
 def test_a_position_is_about_another_party_than_the_speakers_own_state():
     ledger = _ledger("MINSK, 7 February (BelTA) - The West understands the futility of the war with the CSTO, "
                      "Belarusian President Alexander Lukashenko said.")
