@@ -315,7 +315,9 @@ _COMBAT_RE = re.compile(r"\b(?:fight|fought|clash|battl|counter|assault|attack|e
 
 
 def _opposed_targets(frame: pd.DataFrame, sides: list[tuple], aggressor: dict, struck: dict) -> list:
-    """The ledger's targets, with the other side filled in for acts of war that name none.
+    """The ledger's targets, with the other side filled in for acts of war that name none, and
+    the residents for a displacement of unnamed people ("mass evacuations", "1,775 people have
+    been evacuated": :data:`RESIDENTS`).
 
     A strike or a ground movement whose sentence names no target was done to the side its actor
     fights in this article (a fight always is: its place is where, not whom, "counterattacks in
@@ -354,6 +356,10 @@ def _opposed_targets(frame: pd.DataFrame, sides: list[tuple], aggressor: dict, s
     for i, (article_id, category, actor, trigger) in enumerate(zip(
             frame["article_id"], frame["category"], frame["actor"], frame["trigger"])):
         actor_country, place = sides[i][0], sides[i][2]
+        if category == "humanitarian" and _DISPLACED_RE.search(trigger) and (
+                targets[i] is None or (not sides[i][3] and _unnamed_people(targets[i]))):
+            targets[i] = RESIDENTS        # "mass evacuations", "1,775 people have been evacuated"
+            continue
         combat = category == "ground_movement" and bool(_COMBAT_RE.search(trigger))
         if pd.isna(actor) or category not in ("military_strike", "ground_movement") or actor_country not in states:
             continue
@@ -367,6 +373,18 @@ def _opposed_targets(frame: pd.DataFrame, sides: list[tuple], aggressor: dict, s
         else:
             targets[i] = place or states[other]
     return targets
+
+
+#: The target of a displacement of unnamed people (an evacuation, a flight).
+RESIDENTS = "residents"
+#: Trigger words of displacement.
+_DISPLACED_RE = re.compile(r"evacu|\bfle[de]|\bflee|displac", re.IGNORECASE)
+
+
+def _unnamed_people(name: str) -> bool:
+    """Whether a target's words name people by no party ("1,775 people", "many of them")."""
+    words = set(re.findall(r"[a-z]+", name.lower()))
+    return not words.isdisjoint(events_module.PEOPLE_NOUNS) or not words.isdisjoint({"them", "they", "those"})
 
 
 #: What stands before a place an act was done at or to ("in", "on the town of", "near the

@@ -449,10 +449,20 @@ def _coordinated_with(parsed: Parsed, vp: int) -> int | None:
 
 
 def object_of(parsed: Parsed, vp: int) -> tuple[int, int] | None:
+    """Token span of the object of the verb phrase at chunk ``vp``: the noun phrase after it (and
+    its particles and adverbs), in the same clause ("in a position to attack imminently, but he
+    can still change his mind": no object)."""
     index = vp + 1
     while index < len(parsed.chunks) and parsed.chunks[index].kind in ("PRT", "ADVP"):
         index += 1
+    if index < len(parsed.chunks) and any(
+            parsed.lower[at] in _OBJECT_BREAKS for at in range(parsed.chunks[vp].end, parsed.chunks[index].start)):
+        return None
     return _np_chain_right(parsed, index)
+
+
+#: Words between a verb and a noun phrase that put the phrase in another clause.
+_OBJECT_BREAKS = frozenset({",", ";", ":", "but", "and", "or", "while", "whereas", "—", "–", "--"})
 
 
 def following_pps(parsed: Parsed, index: int, limit: int = 4) -> list[tuple[str, tuple[int, int]]]:
@@ -978,7 +988,7 @@ _COUNT_WORDS = frozenset("at least more than about around some nearly almost ove
 
 
 #: Nouns of people a casualty phrase counts (those who suffer, and people by age, trade or kin).
-_PEOPLE_NOUNS = _VICTIM_NOUNS | frozenset(
+PEOPLE_NOUNS = _VICTIM_NOUNS | frozenset(
     "girl girls boy boys baby babies teenager teenagers student students worker workers employee employees "
     "journalist journalists doctor doctors nurse nurses citizen citizens mother mothers father fathers son sons "
     "daughter daughters wife husband individuals adults minors".split())
@@ -1018,7 +1028,7 @@ def victims(parsed: Parsed, span: tuple[int, int] | None, mentions: Sequence[Men
         return resolve(parsed, span, mentions, text, military=False, context=context, role="target", before=before)
     if military_phrase:
         return _words(parsed, span, text), None, None
-    if any(w in _PEOPLE_NOUNS for w in lowered):
+    if any(w in PEOPLE_NOUNS for w in lowered):
         return CIVILIANS, None, None
     if lowered and all(w in _COUNT_WORDS or w in _DETERMINERS or w.replace(",", "").replace(".", "").isdigit()
                        for w in lowered) and _SOLDIER_NOUNS.isdisjoint(parsed.lower):

@@ -462,6 +462,14 @@ def test_the_writers_clause_before_an_attribution_joined_by_and_is_no_ones_claim
     assert rows[(1, "military_strike")].claimant == "the governor"
 
 
+def test_a_displacement_of_unnamed_people_is_of_residents():
+    ledger = _ledger("Russian shelling prompted mass evacuations from the Kharkiv region. "
+                     "Ukraine sent humanitarian aid to Moldova.")
+    rows = {(r.sent_id, r.category): r.target for r in ledger.itertuples()}
+    assert rows[(0, "humanitarian")] == "residents"
+    assert rows[(1, "humanitarian")] == "Moldova"        # aid has its recipient
+
+
 def test_a_position_is_about_another_party_than_the_speakers_own_state():
     ledger = _ledger("MINSK, 7 February (BelTA) - The West understands the futility of the war with the CSTO, "
                      "Belarusian President Alexander Lukashenko said.")

@@ -328,3 +328,15 @@ def test_a_pronouns_antecedent_in_the_sentence_comes_before_it():
     context = Context(last_subject=Mention(0, 1, "G7", "org:g7", "organization", None, "name"))
     found = events.code_sentence(p, text, [Mention(6, 7, **{**UKRAINE, "method": "metonym"})], context=context)
     assert [(e.category, e.actor, e.target) for e in found] == [("military_aid", "G7", "Ukraine")]
+
+
+def test_an_object_stands_in_the_verbs_own_clause():
+    p, _ = parsed("they/PRP/B-NP are/VBP/B-VP in/IN/B-PP a/DT/B-NP position/NN/I-NP to/TO/B-VP attack/VB/I-VP "
+                  "imminently/RB/B-ADVP ,/,/O but/CC/O he/PRP/B-NP can/MD/B-VP change/VB/I-VP his/PRP$/B-NP "
+                  "mind/NN/I-NP")
+    # as the chunker gives them: no chunks of their own for the comma and "but"
+    p = Parsed(p.words, p.spans, p.pos, [c for c in p.chunks if c.kind != "O"])
+    assert [p.chunks[k].kind for k in (4, 5, 6)] == ["VP", "ADVP", "NP"]
+    assert events.object_of(p, 4) is None
+    p, _ = parsed("Russia/NNP/B-NP shelled/VBD/B-VP Kharkiv/NNP/B-NP")
+    assert events.object_of(p, 1) == (2, 3)
