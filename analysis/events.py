@@ -405,6 +405,14 @@ def subject_of(parsed: Parsed, vp: int, *, control: bool = False) -> tuple[int, 
             if parsed.chunks[back].kind == "O" and parsed.words[parsed.chunks[back].start] in (",", ";", ":"):
                 break
         return None
+    if chunk.kind == "NP" and index >= 2 and parsed.chunks[index - 1].kind == "VP" and _is_np(parsed, index - 2) and all(
+            parsed.pos[at] == "VBG" for at in range(parsed.chunks[index - 1].start, parsed.chunks[index - 1].end)):
+        # "The attack [using U.S. HIMARS rocket launchers] killed": the phrase before the participle is
+        # the subject, when no verb comes before it
+        head = _np_chain_left(parsed, index - 2)
+        if not any(c.kind == "VP" for c in parsed.chunks[:index - 2]) and (
+                head[0] == 0 or parsed.lower[head[0] - 1] not in ("and", "or", ",")):
+            return head       # no verb before it in the sentence: not "fighting around X and using these areas"
     if chunk.kind == "NP" and chunk.end - chunk.start == 1 and parsed.words[chunk.start].lower() in _RELATIVE:
         # a relative clause: its subject is the noun phrase it follows
         index -= 1

@@ -340,3 +340,14 @@ def test_an_object_stands_in_the_verbs_own_clause():
     assert events.object_of(p, 4) is None
     p, _ = parsed("Russia/NNP/B-NP shelled/VBD/B-VP Kharkiv/NNP/B-NP")
     assert events.object_of(p, 1) == (2, 3)
+
+
+def test_a_participle_phrase_after_the_subject_is_not_the_subject():
+    p, _ = parsed("The/DT/B-NP attack/NN/I-NP using/VBG/B-VP U.S./NNP/B-NP HIMARS/NNP/I-NP launchers/NNS/I-NP "
+                  "killed/VBD/B-VP two/CD/B-NP diners/NNS/I-NP")
+    assert events.subject_of(p, 3) == (0, 2)
+    # with a verb before it, the phrase before the participle is another clause's
+    p, _ = parsed("Russian/JJ/B-NP troops/NNS/I-NP are/VBP/B-VP fighting/VBG/I-VP around/IN/B-PP Lypove/NNP/B-NP "
+                  "and/CC/O using/VBG/B-VP these/DT/B-NP areas/NNS/I-NP to/TO/B-VP advance/VB/I-VP")
+    p = Parsed(p.words, p.spans, p.pos, [c for c in p.chunks if c.kind != "O"])
+    assert events.subject_of(p, 6) == (8, 10)
