@@ -875,7 +875,8 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
                         target_span = _np_chain_right(parsed, _chunk_index(parsed, span[0]))
                 elif target_span is None and prep in _TARGET_PREPOSITIONS["violent" if military else "aid"
                                                                            if category in ("military_aid", "humanitarian")
-                                                                           else "other"]:
+                                                                           else "other"] and not (
+                        prep == "from" and category == "ground_movement"):     # "advance from X": where it set out
                     target_span = _np_chain_right(parsed, _chunk_index(parsed, span[0]))
         if category == "casualties" and target_span is None and parsed.pos[head].startswith("VB") and \
                 chunk + 1 < len(parsed.chunks) and parsed.chunks[chunk + 1].kind == "NP":
@@ -936,10 +937,22 @@ def _pick_target(parsed: Parsed, category: str, code: str | None, span: tuple[in
                 return _np_chain_right(parsed, _chunk_index(parsed, pp_span[0]))
     if span is not None and _mentions_in(mentions, span):
         return span
+    allowed = _TARGET_PREPOSITIONS[kind]
+    if category == "ground_movement" and not (code or "").startswith("08"):
+        # a move is to where it goes, not from where it set out ("advanced from Yehorivka to
+        # Shevchenkove"); a retreat or withdrawal (CAMEO 08) is from the place it leaves
+        for prep, pp_span in pps:
+            if prep in _DESTINATION_PREPOSITIONS and _mentions_in(mentions, pp_span):
+                return _np_chain_right(parsed, _chunk_index(parsed, pp_span[0]))
+        allowed = tuple(prep for prep in allowed if prep != "from")
     for prep, pp_span in pps:
-        if prep in _TARGET_PREPOSITIONS[kind] and _mentions_in(mentions, pp_span):
+        if prep in allowed and _mentions_in(mentions, pp_span):
             return _np_chain_right(parsed, _chunk_index(parsed, pp_span[0]))
     return span
+
+
+#: Prepositions of where a move goes.
+_DESTINATION_PREPOSITIONS = frozenset({"to", "toward", "towards", "into", "onto"})
 
 
 def _event(parsed, text, mentions, context, category, code, trigger, actor_span, target_span, military, how,

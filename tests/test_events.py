@@ -351,3 +351,16 @@ def test_a_participle_phrase_after_the_subject_is_not_the_subject():
                   "and/CC/O using/VBG/B-VP these/DT/B-NP areas/NNS/I-NP to/TO/B-VP advance/VB/I-VP")
     p = Parsed(p.words, p.spans, p.pos, [c for c in p.chunks if c.kind != "O"])
     assert events.subject_of(p, 6) == (8, 10)
+
+
+def test_a_move_is_to_where_it_goes_and_a_withdrawal_from_where_it_leaves():
+    kharkiv = dict(actor="Kharkiv", actor_id="place:kharkiv", actor_type="place", country="UA", method="name")
+    kyiv = dict(actor="Kyiv", actor_id="place:kyiv", actor_type="place", country="UA", method="name")
+    p, text = parsed("Russian/JJ/B-NP troops/NNS/I-NP advanced/VBD/B-VP from/IN/B-PP Kharkiv/NNP/B-NP "
+                     "to/TO/B-PP Kyiv/NNP/B-NP ./././O")
+    russian = Mention(0, 1, **{**RUSSIA, "method": "demonym"})
+    found = events.code_sentence(p, text, [russian, Mention(4, 5, **kharkiv), Mention(6, 7, **kyiv)])
+    assert [(e.category, e.target) for e in found] == [("ground_movement", "Kyiv")]
+    p, text = parsed("Russian/JJ/B-NP troops/NNS/I-NP withdrew/VBD/B-VP from/IN/B-PP Kyiv/NNP/B-NP ./././O")
+    found = events.code_sentence(p, text, [russian, Mention(4, 5, **kyiv)])
+    assert [(e.category, e.target) for e in found] == [("ground_movement", "Kyiv")]
