@@ -68,6 +68,9 @@ _PROPERTY_NOUNS = frozenset(
     "refineries factory factories base bases positions position headquarters shelter shelters "
     "church churches market markets centre center mall restaurant".split())
 _ARMS_OR_VICTIMS = MILITARY_NOUNS | _VICTIM_NOUNS
+#: Nouns of settlements and areas: "Kharkiv City" is the place itself, not a thing in it.
+_SETTLEMENT_NOUNS = frozenset("village villages town towns city cities district districts neighbourhood neighborhood "
+                              "centre center region oblast area port ports".split())
 #: Verbs of giving: what they give decides the event (weapons: military aid; relief: humanitarian).
 _GIVING_VERBS = frozenset("deliver supply provide give send transfer donate ship hand pledge promise "
                           "approve grant offer".split())
@@ -589,6 +592,12 @@ def resolve(parsed: Parsed, span: tuple[int, int] | None, mentions: Sequence[Men
     found = _heads(parsed, _mentions_in(mentions, span), span)
     best = _best(found)
     military_phrase = any(w in MILITARY_NOUNS for w in lowered)
+    if best is not None and role == "target" and best.method in ("metonym", "name") and \
+            best.actor_type in ("state", "place") and best.end < span[1] and lowered[-1] in _PROPERTY_NOUNS and \
+            lowered[-1] not in _SETTLEMENT_NOUNS and "of" not in lowered and \
+            all(parsed.pos[at].startswith("NN") or parsed.pos[at] in ("JJ", "DT", "CD") for at in range(best.end, span[1])):
+        # "a Kyiv apartment block", "the Zaporizhzhia nuclear power plant": a thing in a named place was struck
+        return _words(parsed, span, text), best.country, None
     if best is not None:
         if role == "actor" and best.actor_type in ("state", "organization") and best.country and (
                 military_phrase or (military and best.actor_type == "state")) and best.country in armed_forces():

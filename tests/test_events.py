@@ -364,3 +364,14 @@ def test_a_move_is_to_where_it_goes_and_a_withdrawal_from_where_it_leaves():
     p, text = parsed("Russian/JJ/B-NP troops/NNS/I-NP withdrew/VBD/B-VP from/IN/B-PP Kyiv/NNP/B-NP ./././O")
     found = events.code_sentence(p, text, [russian, Mention(4, 5, **kyiv)])
     assert [(e.category, e.target) for e in found] == [("ground_movement", "Kyiv")]
+
+
+def test_a_thing_in_a_named_place_is_the_target_not_the_state_its_name_stands_for():
+    kyiv_state = dict(actor="Ukraine", actor_id="state:UA", actor_type="state", country="UA", method="metonym")
+    p, text = parsed("A/DT/B-NP Kyiv/NNP/I-NP apartment/NN/I-NP block/NN/I-NP was/VBD/B-VP destroyed/VBN/I-VP ./././O")
+    found = events.code_sentence(p, text, [Mention(1, 2, **kyiv_state)])
+    assert [(e.category, e.target) for e in found] == [("military_strike", "Kyiv apartment block")]
+    kharkiv = dict(actor="Kharkiv", actor_id="place:kharkiv", actor_type="place", country="UA", method="name")
+    p, text = parsed("Russian/JJ/B-NP forces/NNS/I-NP shelled/VBD/B-VP Kharkiv/NNP/B-NP City/NNP/I-NP ./././O")
+    found = events.code_sentence(p, text, [Mention(0, 1, **{**RUSSIA, "method": "demonym"}), Mention(3, 4, **kharkiv)])
+    assert [e.target for e in found] == ["Kharkiv"]          # "Kharkiv City" is the place itself
