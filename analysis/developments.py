@@ -511,7 +511,8 @@ _AGGRESSION_AFTER_RE = re.compile(
     r"(?:['\u2019]s)?\s+(?:(?:full-scale|large-scale|military|further|new|possible|imminent|major|renewed|"
     r"unprovoked|brutal|ongoing)\s+){0,2}(?:invasion|aggression|attacks?|offensive|incursion|assault|occupation|"
     r"escalation|war|strikes?)\b"
-    r"|\s+(?:(?:would|could|might|will|may|does|did|were to|was to)\s+)?(?:attack|attacks|attacked|invade|invades|"
+    r"|\s+(?:(?:would|could|might|will|may|does|did|were to|was to)\s+)?(?:(?:try|tries|seek|seeks|plan|plans|"
+    r"attempt|attempts) to\s+)?(?:attack|attacks|attacked|invade|invades|"
     r"invaded|strike|strikes|struck|escalate[sd]?)\b", re.IGNORECASE)
 
 

@@ -328,6 +328,21 @@ def states() -> dict[str, str]:
     return dict(zip(rows["country"], rows["actor"]))
 
 
+@functools.lru_cache(maxsize=1)
+def capitals() -> frozenset[str]:
+    """Canonical names of the gazetteer's capitals ("Kyiv", "Moscow")."""
+    from analysis.actors import gazetteer_table
+
+    table = gazetteer_table()
+    rows = table[(table["actor_type"] == "place") & table["role"].str.startswith("capital of")]
+    return frozenset(rows["actor"])
+
+
+#: Nouns of people who act for a government: "officials in Kyiv" act for Ukraine.
+_OFFICIAL_NOUNS = frozenset("officials official authorities government leaders leadership diplomats "
+                            "administration ministers".split())
+
+
 # --------------------------------------------------------------------------------------------
 # Structure
 # --------------------------------------------------------------------------------------------
@@ -603,6 +618,9 @@ def resolve(parsed: Parsed, span: tuple[int, int] | None, mentions: Sequence[Men
                 military_phrase or (military and best.actor_type == "state")) and best.country in armed_forces():
             if best.actor_type == "state" or "defen" in best.actor.lower() or "ministry" in best.actor.lower():
                 return armed_forces()[best.country], best.country, best
+        if role == "actor" and best.actor_type == "place" and lowered and lowered[0] in _OFFICIAL_NOUNS and \
+                best.actor in capitals() and best.country in states():
+            return states()[best.country], best.country, best     # "Officials in Kyiv had warned": Ukraine
         if role == "actor" and best.actor_type == "place":
             # a place is where it happened, not who did it ("Russian forces near Izium shelled ..."):
             # the phrase's own words stand for the actor, and an unnamed violent actor is inherited

@@ -470,6 +470,12 @@ def test_a_displacement_of_unnamed_people_is_of_residents():
     assert rows[(1, "humanitarian")] == "Moldova"        # aid has its recipient
 
 
+def test_officials_in_a_capital_warn_for_its_state_against_who_might_try_to_attack():
+    ledger = _ledger("Officials in Kyiv had warned for weeks that Moscow might try to attack its northeastern regions.")
+    row = ledger.set_index("category").loc["statement"]
+    assert (row["actor"], row["target"]) == ("Ukraine", "Russia")
+
+
 def test_a_position_is_about_another_party_than_the_speakers_own_state():
     ledger = _ledger("MINSK, 7 February (BelTA) - The West understands the futility of the war with the CSTO, "
                      "Belarusian President Alexander Lukashenko said.")
