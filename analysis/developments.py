@@ -606,7 +606,17 @@ def _writers_hedge(text: str, trigger_start: int) -> str | None:
     clause = prefix[breaks[-1] if breaks else 0:]
     if _WRITERS_FORECAST_RE.search(clause):
         return "forecast"
+    assessed = _ASSESSMENT_RE.search(prefix)
+    if assessed is not None and _FUTURE_RE.search(prefix, assessed.end()):
+        return "forecast"       # "supports ISW's assessment that Moscow will not prioritize an attack"
     return "hedged" if _WRITERS_HEDGE_RE.search(clause) else None
+
+
+#: The writer's assessment or forecast of what comes next, and a future after it.
+_ASSESSMENT_RE = re.compile(r"\b(?:assess(?:es|ed|ments?)?|forecasts?|predicts?|anticipates?)\b(?:\s+that)?",
+                            re.IGNORECASE)
+_FUTURE_RE = re.compile(r"\b(?:will|would|may|might|could|is likely|are likely|is unlikely|are unlikely)\b",
+                        re.IGNORECASE)
 
 
 def _spoken_of(found: list[dict] | None, speaker: str, speaker_country: str | None = None) -> str | None:

@@ -476,6 +476,12 @@ def test_officials_in_a_capital_warn_for_its_state_against_who_might_try_to_atta
     assert (row["actor"], row["target"]) == ("Ukraine", "Russia")
 
 
+def test_the_writers_assessment_of_what_comes_next_is_no_development():
+    ledger = _ledger("The meeting supports ISW's assessment that Moscow will not prioritize an attack to seize "
+                     "Slovyansk. ISW assessed that Russian forces captured Lyman on Saturday.")
+    assert set(ledger["sent_id"]) == {1}           # what was assessed to have happened still is one
+
+
 def test_a_position_is_about_another_party_than_the_speakers_own_state():
     ledger = _ledger("MINSK, 7 February (BelTA) - The West understands the futility of the war with the CSTO, "
                      "Belarusian President Alexander Lukashenko said.")
