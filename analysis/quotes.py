@@ -205,7 +205,15 @@ class _Para:
     @functools.cached_property
     def tokens(self) -> list[tuple[int, int, str]]:
         """``(start, end, text)`` of each token, paragraph-local."""
-        return [(*match.span(), match.group()) for match in _TOKEN_RE.finditer(self.text)]
+        # every character is in a token but white space, so each token is found again where it
+        # stands by a plain search from the end of the one before (faster than match objects)
+        out, text, at = [], self.text, 0
+        append, find = out.append, text.find
+        for token in _TOKEN_RE.findall(text):
+            start = find(token, at)
+            at = start + len(token)
+            append((start, at, token))
+        return out
 
     @functools.cached_property
     def tok_starts(self) -> list[int]:

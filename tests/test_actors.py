@@ -223,3 +223,12 @@ def test_the_west_is_a_bloc_but_not_the_west_of_a_country_nor_a_west_in_a_name()
     assert "west" not in by_surface                 # a longer form needs a capitalised word
     assert by_surface["The Times"] == "The Times"    # a title's "The" may still be left out
     assert "the West" not in actors.mentions(sentences_of("West Ham won at home."), tagger=False)["actor"].tolist()
+
+
+def test_words_keep_their_offsets_through_repeated_and_odd_tokens():
+    text = "U.S.-backed forces, U.S. forces and 'Kyiv's' — Polish-Belarusian border; forces... forces"
+    words = actors._words(text)
+    assert [(w, text[s:e]) for w, s, e, _ in words if text[s:e] != w] == []
+    assert [w for w, *_ in words][:4] == ["U.S.-backed", "forces", "U.S.", "forces"]
+    assert ("Polish", text.index("Polish"), text.index("Polish") + 6, False) in words
+    assert words[-1][1:3] == (len(text) - 6, len(text))
