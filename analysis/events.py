@@ -851,6 +851,7 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
                 actor_span = target_span
             target_span = None
             pps = [(prep, span) for prep, span in pps if prep not in ("from", "of")]
+        named_span = target_span
         target_span = _pick_target(parsed, category, code, target_span, pps, mentions)
         if _lemma == "flee" and actor_span is not None and (
                 any(w.lower() in MILITARY_NOUNS for w in parsed.words[actor_span[0]:actor_span[1]])
@@ -861,6 +862,10 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
         if event is not None and participle and not event.actor_known:
             event.actor, event.actor_country = events[-1].actor, events[-1].actor_country
             event.actor_known = events[-1].actor_known
+        listed = _listed_places(parsed, named_span, mentions) if event is not None and military else None
+        if listed is not None:
+            # "liberated five villages in the Kharkiv region -- Borysivka, Ohirtseve and Pylna --": the places listed
+            event.target, event.target_known = text[parsed.spans[listed[0]][0]:parsed.spans[listed[1] - 1][1]], True
         if event is not None:
             events.append(event)
     for category, code, first, end in nominal:
@@ -926,6 +931,36 @@ _STATE_ACTS = frozenset("invasion invasions aggression war annexation occupation
 
 #: Verbs whose object (or passive subject) is the weapon used, not its target.
 _LAUNCH_VERBS = frozenset("launch fire drop use shoot".split())
+
+
+#: Plural nouns of settlements whose names a sentence may list after a dash or a colon.
+_SETTLEMENTS = frozenset("villages towns settlements cities localities hamlets".split())
+_LIST_OPENERS = frozenset({"\u2014", "\u2013", "--", ":", "-"})
+
+
+def _listed_places(parsed: Parsed, span: tuple[int, int] | None, mentions: Sequence[Mention]) -> tuple[int, int] | None:
+    """The token span of the places a target of settlements lists after a dash or a colon ("five
+    villages in Ukraine's Kharkiv region near the Russian border -- Borysivka, Ohirtseve, Pletenivka,
+    Pylna and Strilecha --"): at least two mentions (not of people), joined by commas and "and", within
+    twelve tokens of the phrase; None otherwise."""
+    if span is None or parsed.lower[span[1] - 1] not in _SETTLEMENTS:
+        return None
+    n = len(parsed.lower)
+    opener = next((at for at in range(span[1], min(n, span[1] + 12)) if parsed.words[at] in _LIST_OPENERS), None)
+    if opener is None:
+        return None
+    # names the tagger typed otherwise count too (a village taken for an organisation), not people
+    places = {at: m for m in mentions if m.actor_type != "person" for at in range(m.start, m.end)}
+    at, last, count = opener + 1, None, 0
+    while at < n:
+        if at in places:
+            mention = places[at]
+            at, last, count = mention.end, mention.end, count + 1
+        elif parsed.lower[at] in (",", "and") and last is not None:
+            at += 1
+        else:
+            break
+    return (opener + 1, last) if count >= 2 else None
 
 
 def _weapon_phrase(parsed: Parsed, span: tuple[int, int]) -> bool:

@@ -375,3 +375,18 @@ def test_a_thing_in_a_named_place_is_the_target_not_the_state_its_name_stands_fo
     p, text = parsed("Russian/JJ/B-NP forces/NNS/I-NP shelled/VBD/B-VP Kharkiv/NNP/B-NP City/NNP/I-NP ./././O")
     found = events.code_sentence(p, text, [Mention(0, 1, **{**RUSSIA, "method": "demonym"}), Mention(3, 4, **kharkiv)])
     assert [e.target for e in found] == ["Kharkiv"]          # "Kharkiv City" is the place itself
+
+
+def test_the_villages_a_sentence_lists_after_a_dash_are_the_target():
+    def place(name):
+        return dict(actor=name, actor_id=f"place:{name.lower()}", actor_type="place", country="UA", method="tagger")
+    p, text = parsed("Russian/JJ/B-NP troops/NNS/I-NP captured/VBD/B-VP five/CD/B-NP villages/NNS/I-NP in/IN/B-PP "
+                     "Kharkiv/NNP/B-NP \u2014/:/O Borysivka/NNP/B-NP ,/,/O Ohirtseve/NNP/B-NP and/CC/O Pylna/NNP/B-NP "
+                     "\u2014/:/O ./././O")
+    mentions = [Mention(0, 1, **{**RUSSIA, "method": "demonym"}), Mention(6, 7, **place("Kharkiv")),
+                Mention(8, 9, **place("Borysivka")), Mention(10, 11, **place("Ohirtseve")), Mention(12, 13, **place("Pylna"))]
+    found = events.code_sentence(p, text, mentions)
+    assert [(e.category, e.target) for e in found] == [("ground_movement", "Borysivka, Ohirtseve and Pylna")]
+    # one name after a dash is no list
+    found = events.code_sentence(p, text, mentions[:3])
+    assert [e.target for e in found] == ["Kharkiv"]
