@@ -662,7 +662,8 @@ def _sentence_rows(found: list[tuple[str, re.Match]], coded: list) -> list[tuple
     """A sentence's rows: one per category, ``(category, trigger start, trigger end, event)``. A
     category the lexicon names keeps its words as the trigger (they anchor its number, date and
     status) and takes actor and target from the coder's verb event of that category, else from its
-    phrase event; a category only a verb gives follows, triggered by that verb."""
+    phrase event; a category only a verb gives follows, triggered by that verb; then each further
+    verb act of a category already there, by a known actor, on another named party or place."""
     rows, seen = [], set()
     verbs: dict = {}
     phrases: dict = {}
@@ -685,6 +686,17 @@ def _sentence_rows(found: list[tuple[str, re.Match]], coded: list) -> list[tuple
     for k, event in enumerate(coded):
         if event.how == "verb" and k not in inside and event.category not in seen:
             seen.add(event.category)
+            rows.append((event.category, event.trigger[0], event.trigger[1], event))
+    # a further act of a category already there is a development of its own when it is done to
+    # another named party or place ("Russian forces struck Zelendolsk ... and shelled Nikopol",
+    # "liberated five villages in the Kharkiv region ... as well as taking one village in the
+    # Donetsk region"): who did what to whom, act by act
+    done = {(row[0], getattr(row[3], "target", None)) for row in rows}
+    used = {id(row[3]) for row in rows}
+    for event in coded:
+        if event.how == "verb" and id(event) not in used and event.target_known and event.actor_known and \
+                (event.category, event.target) not in done and event.category in seen:
+            done.add((event.category, event.target))
             rows.append((event.category, event.trigger[0], event.trigger[1], event))
     return rows
 

@@ -336,13 +336,16 @@ def test_recalled_history_is_flagged_and_left_out_of_counts():
                                   "Russia annexed Crimea in 2014 and shelled Kharkiv on Monday, killing two people. "
                                   "Missiles hit Kyiv on Monday, killing three people."]})
     ledger = developments(sentences(arts), arts=arts)
-    flags = ledger.set_index(["sent_id", "category"])["historical"]
-    assert flags[(0, "casualties")]
-    assert not flags[(1, "military_strike")] and not flags[(1, "casualties")]
-    assert not flags[(2, "military_strike")] and not flags[(2, "casualties")]
+    flags = ledger.set_index(["sent_id", "category", "target"])["historical"]
+    assert ledger[ledger["sent_id"] == 0]["category"].tolist() == ["casualties"]
+    assert ledger[ledger["sent_id"] == 0]["historical"].all()
+    # two acts of one sentence are two rows: the annexation of 2014 is recalled, the shelling is news
+    assert flags[(1, "military_strike", "Crimea")]
+    assert not flags[(1, "military_strike", "Kharkiv")] and not flags[(1, "casualties", "civilians in Kharkiv")]
+    assert not ledger[ledger["sent_id"] == 2]["historical"].any()
     assert ledger["historical"].dtype == bool
     kept = current(ledger)
-    assert len(kept) == len(ledger) - 1 and not kept["historical"].any()
+    assert len(kept) == len(ledger) - 2 and not kept["historical"].any()
     assert len(current(ledger, historical=True)) == len(ledger)
     figures = reported_numbers(ledger)[["value", "low", "high"]].max(axis=1)
     assert set(figures) == {2, 3}
@@ -755,3 +758,11 @@ def test_what_a_warning_or_accusation_goes_on_to_tell_is_its_speakers_claim():
     assert move["claimant"] == "Liz Truss"
     strike = led[(led["article_id"] == "a1") & (led["category"] == "military_strike")]
     assert strike["claimant"].isna().all()         # an army that threatens a town does not speak
+
+
+def test_each_further_act_of_a_kind_on_another_named_place_is_a_row_of_its_own():
+    ledger = _ledger("Russian forces struck Zelendolsk with rockets and shelled Nikopol overnight. "
+                     "Russian forces shelled Kharkiv and shelled Kharkiv again.")
+    strikes = ledger[ledger["category"] == "military_strike"]
+    assert sorted(strikes[strikes["sent_id"] == 0]["target"]) == ["Nikopol", "Zelendolsk"]
+    assert strikes[strikes["sent_id"] == 1]["target"].tolist() == ["Kharkiv"]      # the same act twice is one
