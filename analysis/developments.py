@@ -330,17 +330,19 @@ def _opposed_targets(frame: pd.DataFrame, sides: list[tuple], aggressor: dict, s
     a country other than it) or the party the aggressor's acts were against ("an invasion into
     Ukraine"). A country with no such side gets no target."""
     states, armies = events_module.states(), events_module.armed_forces()
-    struck_by: dict = {}                # (article, country) -> Counter of the countries it struck
+    struck_by: dict = {}                # article -> country -> Counter of the countries it struck
     for article_id, category, (actor_country, target_country, _place, _party) in zip(frame["article_id"], frame["category"], sides):
         if category in ("military_strike", "ground_movement") and actor_country in states and \
                 target_country in states and target_country != actor_country:
-            struck_by.setdefault((article_id, actor_country), Counter())[target_country] += 1
+            struck_by.setdefault(article_id, {}).setdefault(actor_country, Counter())[target_country] += 1
 
+    @functools.lru_cache(maxsize=None)
     def side_of(article_id, country):
-        own = struck_by.get((article_id, country))
+        in_article = struck_by.get(article_id, {})
+        own = in_article.get(country)
         if own:
             return own.most_common(1)[0][0]
-        hit_by = Counter({c: n[country] for (a, c), n in struck_by.items() if a == article_id and n[country]})
+        hit_by = Counter({c: n[country] for c, n in in_article.items() if n[country]})
         if hit_by:
             return hit_by.most_common(1)[0][0]
         author = aggressor.get(article_id)

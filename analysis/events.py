@@ -71,6 +71,9 @@ _ARMS_OR_VICTIMS = MILITARY_NOUNS | _VICTIM_NOUNS
 #: Nouns of settlements and areas: "Kharkiv City" is the place itself, not a thing in it.
 _SETTLEMENT_NOUNS = frozenset("village villages town towns city cities district districts neighbourhood neighborhood "
                               "centre center region oblast area port ports".split())
+#: Prepositions whose noun phrase is who a casualty figure counts ("deaths of civilians", "casualties
+#: among", "inflicted casualties on Russian forces"); not "in Kyiv", which is where.
+_VICTIM_PREPOSITIONS = frozenset({"of", "among", "including", "on"})
 #: Verbs of giving: what they give decides the event (weapons: military aid; relief: humanitarian).
 _GIVING_VERBS = frozenset("deliver supply provide give send transfer donate ship hand pledge promise "
                           "approve grant offer".split())
@@ -903,7 +906,7 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
                 if prep == "by" and actor_span is None:
                     actor_span = _np_chain_right(parsed, _chunk_index(parsed, span[0]))
                 elif target_span is None and category == "casualties":
-                    if prep in ("of", "among", "including", "on"):   # "deaths of civilians", not "in Kyiv"
+                    if prep in _VICTIM_PREPOSITIONS:
                         target_span = _np_chain_right(parsed, _chunk_index(parsed, span[0]))
                 elif target_span is None and prep in _TARGET_PREPOSITIONS["violent" if military else "aid"
                                                                            if category in ("military_aid", "humanitarian")
@@ -990,7 +993,7 @@ def _pick_target(parsed: Parsed, category: str, code: str | None, span: tuple[in
         if span is not None:
             return span
         for prep, pp_span in pps:
-            if prep in ("of", "among", "including", "on"):       # "inflicted casualties on Russian forces"
+            if prep in _VICTIM_PREPOSITIONS:
                 return _np_chain_right(parsed, _chunk_index(parsed, pp_span[0]))
         return None
     if kind == "aid":                 # "delivered 20 tanks to Ukraine": the recipient, not the thing given
