@@ -950,6 +950,104 @@ def _inherited_cue(paras: list[_Para], kept: list[_Quote], quote: _Quote) -> tup
 
 
 # --------------------------------------------------------------------------------------------
+# Quotes set off by dashes
+# --------------------------------------------------------------------------------------------
+
+#: A dash that opens direct speech, as Polish, Russian, Ukrainian and French press (and their
+#: translations) print it: at the start of a paragraph or right after a sentence's end
+#: ("... Ukraine.- If Russia attacks, we will unite the world ... - he said").
+_DASH_OPEN_RE = re.compile(r"(?:^|(?<=[.!?\"\u201d\u00bb]))[ \t\u00a0]*(?:--|[-\u2013\u2014])[ \t\u00a0]+(?=[^\W\d_]|[\"\u201c\u201e\u00ab])")
+#: The dash that closes it before its cue ("... air raids - he said"): spaced (a dash between
+#: words, "lines\u2014Mariupol's mayoral advisor reported that ...", sets off an aside).
+_DASH_CLOSE_RE = re.compile(r"[ \t\u00a0](?:--|[-\u2013\u2014])[ \t\u00a0]")
+#: What may follow a closing cue to its sentence's end: a few words ("- he said during the
+#: speech."), no reported clause of its own ("- he reported that a ferry ...").
+_CUE_TAIL_RE = re.compile(r"(?:[ \t\u00a0,]+[^\s.!?;:\"\u201c\u201d]+){0,5}?[ \t\u00a0]*(?:[.!?]|$)")
+_REPORTED_CLAUSE_RE = re.compile(r"\b(?:that|whether|if)\b", re.IGNORECASE)
+
+
+def _closing_cue(para: _Para, at: int) -> _Cue | None:
+    """The cue that closes a quote right at ``at``, its sentence ending a few words later ("he
+    said during the speech.", "said the Kremlin spokesman."); not one that reports a clause of its
+    own ("Andryushchenko reported on August 17 that a ferry ...")."""
+    cue = _cue_after(para, at)
+    if cue is None or cue.mode not in ("after", "before"):
+        return None
+    tail = _CUE_TAIL_RE.match(para.text, max(cue.end, cue.phrase[1]) if cue.phrase is not None else cue.end)
+    return cue if tail is not None and not _REPORTED_CLAUSE_RE.search(tail.group()) else None
+
+
+def _closes_before(para: _Para, at: int) -> bool:
+    """Whether a dash at ``at`` closes the quote before it: a cue that is a verb first ("- added
+    Lavrov") or a pronoun's ("- he said"), not a sentence of reported speech ("- Our analysts say ...")."""
+    cue = _closing_cue(para, at)
+    return cue is not None and (cue.mode == "after" or (
+        cue.phrase is not None and para.text[cue.phrase[0]:cue.phrase[1]].lower() in PERSON_PRONOUNS | GROUP_PRONOUNS))
+
+
+def _dash_quotes(paras: list[_Para]) -> list[_Quote]:
+    """Direct speech between dashes: a stretch opened by a dash where a paragraph or a sentence
+    starts and closed by a dash that a cue follows ("- If this happens, ... air raids - he
+    said."), and, after such a quote, a stretch opened the same way that runs to the paragraph's
+    end (or the next opening dash) with no cue of its own ("- he said during the speech.- If Russia
+    attacks, ..."): the same speaker goes on. A dash stretch with no cue and no such quote before
+    it is not speech (a list's bullet). Cues inside the quotes are found again without them."""
+    quotes: list[_Quote] = []
+    previous: tuple[int, int] | None = None      # (paragraph, cue start) of the last cued dash quote
+    for index, para in enumerate(paras):
+        text = para.text
+        if "-" not in text and "\u2013" not in text and "\u2014" not in text:
+            previous = None
+            continue
+        openings = [m.span() for m in _DASH_OPEN_RE.finditer(text)]
+        found: list[tuple[int, int, int, int, int | None]] = []   # open start, content start, end, close end, cue
+        for k, (open_start, open_end) in enumerate(openings):
+            if para.inside_quote(open_start, open_end) or _closes_before(para, open_end):
+                continue          # ('as "war reparations" - added Lavrov'): the dash closes a quote before it
+            stop = openings[k + 1][0] if k + 1 < len(openings) else len(text)
+            closing = None
+            for match in _DASH_CLOSE_RE.finditer(text, open_end, stop):
+                cue = None if para.inside_quote(*match.span()) else _closing_cue(para, match.end())
+                if cue is not None:
+                    closing = (match.start(), match.end(), cue.start)
+                    break
+            if closing is not None:
+                found.append((open_start, open_end, closing[0], closing[1], closing[2]))
+                previous = (index, closing[2])
+            elif previous is not None and (previous[0] == index or (open_start == 0 and previous[0] == index - 1)):
+                found.append((open_start, open_end, stop, stop, None))   # the speaker goes on
+            else:
+                previous = None
+        if not found:
+            if text.strip():
+                previous = None
+            continue
+        # find the cues again with the quotes' words taken out, as inside quotation marks
+        for open_start, open_end, end, _close_end, _cue in found:
+            para.quoted.append((open_end, end))
+        para.cues = []
+        _find_cues(para)
+        by_start = {cue.start: cue for cue in para.cues}
+        last_cue: tuple[int, _Cue] | None = None
+        for open_start, open_end, end, close_end, cue_start in found:
+            if cue_start is not None:
+                cue = by_start.get(cue_start)
+                last_cue = (index, cue) if cue is not None and cue.phrase is not None else None
+            elif last_cue is None and quotes and quotes[-1].cue is not None and quotes[-1].open_mark[0] == index - 1:
+                last_cue = quotes[-1].cue     # a paragraph that goes on with its predecessor's speaker
+            if last_cue is None:
+                continue
+            last_cue[1].used = True
+            quote = _Quote([(index, open_end, end)], (index, open_start, open_end),
+                           (index, end, close_end))
+            quote.cue = last_cue
+            quotes.append(quote)
+        if found[-1][4] is None and found[-1][2] < len(text.rstrip()):
+            previous = None
+    return quotes
+
+
+# --------------------------------------------------------------------------------------------
 # Indirect speech
 # --------------------------------------------------------------------------------------------
 
@@ -1403,6 +1501,9 @@ def _article_quotes(paras: list[_Para], make_text_getter, article_mentions: list
     for para in paras:
         _find_cues(para)
     direct = _assign_cues(paras, found)
+    dashed = _dash_quotes(paras)
+    if dashed:
+        direct = sorted(direct + dashed, key=lambda q: q.open_mark)
     items: list[_Row] = []
     for quote in direct:
         cue_para_index, cue = quote.cue
@@ -1416,9 +1517,18 @@ def _article_quotes(paras: list[_Para], make_text_getter, article_mentions: list
                 continue
             items.append(_Row(paras[cue_para_index], para.sents[para.sentence_of(start)][0], cue,
                               para.offset + start, para.offset + end, "direct", para.text[start:end], para.para_id))
-    for para in paras:
+    dash_opens: dict[int, list[int]] = {}
+    for quote in dashed:
+        dash_opens.setdefault(quote.open_mark[0], []).append(paras[quote.open_mark[0]].offset + quote.open_mark[1])
+    for index, para in enumerate(paras):
+        opens = dash_opens.get(index, ())
         for cue in para.cues:
             for start, end in _indirect(para, cue) or ():
+                # reported speech stops where a quote set off by a dash opens ("said that there
+                # was still no evidence.- Our analysts say ...")
+                end = min([end] + [at - para.offset for at in opens if start < at - para.offset < end])
+                while end > start and para.text[end - 1] in _TRAILING_PUNCT:
+                    end -= 1
                 items.append(_Row(para, para.sents[cue.sent][0], cue, para.offset + start, para.offset + end,
                                   "indirect", para.text[start:end], para.para_id))
     if not items:
@@ -1513,7 +1623,8 @@ def _speaker_row(item: _Row, article_mentions: list[_Mention] | None, candidates
                 actor_id = mention.actor_id
             elif (role := _role_words(phrase_text)) is not None:
                 # "the foreign secretary said": the person the article gave that role before
-                mention = _role_holder(article_mentions, phrase_start, role, get_text)
+                mention = _role_holder(article_mentions, phrase_start, role, get_text) or \
+                    _gazetteer_role_holder(article_mentions, phrase_start, role, phrase_text, skip)
                 if mention is not None:
                     resolved_from = phrase_text
                     start, end = mention.start, mention.end
@@ -1572,6 +1683,49 @@ def _role_holder(mentions: list[_Mention], position: int, role: str, get_text) -
             continue
         left, right = around(mention.start, mention.end, 60)
         if before.search(left) or after.search(right):
+            return mention
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _gazetteer_roles() -> tuple[dict, dict]:
+    """From the shipped gazetteer: each person's role (its first, current part, lower case) and
+    country by ``actor_id``, and each state's country by its demonyms ("american" -> "US")."""
+    from analysis.actors import shipped_gazetteer
+
+    roles, demonyms = {}, {}
+    for row in shipped_gazetteer().itertuples(index=False):
+        if row.actor_type == "person" and isinstance(row.role, str) and row.role:
+            roles[row.actor_id] = (re.sub(r"\(.*?\)", "", row.role.split(";")[0]).lower().strip(), row.country)
+        elif row.actor_type == "state" and isinstance(row.demonyms, str):
+            for demonym in row.demonyms.split(";"):
+                if demonym:
+                    demonyms[demonym.lower()] = row.country
+    return roles, demonyms
+
+
+_OTHER_ROLE = r"(?<!deputy )(?<!vice )(?<!vice-)(?<!former )(?<!acting )(?<!shadow )(?<!ex-)(?<!junior )" \
+              r"(?<!assistant )(?<!press )(?<!under )(?<!under-)"
+
+
+def _gazetteer_role_holder(mentions: list[_Mention], position: int, role: str, phrase: str,
+                           skip: list[tuple[int, int]]) -> _Mention | None:
+    """The last person before ``position`` (outside reported words) whose role in the gazetteer is
+    the phrase's role, of the country its demonym names if it names one: "the American president"
+    after "Joe Biden said" is Biden, whose role is "President of the United States"; "the
+    president" is the last president named. None when the phrase names a demonym no state has."""
+    roles, demonyms = _gazetteer_roles()
+    words = phrase.split()[1:-len(role.split())]
+    countries = {demonyms.get(word.lower()) for word in words if word[:1].isupper()}
+    if None in countries:
+        return None
+    role_re = re.compile(_OTHER_ROLE + r"\b" + re.escape(role).replace(r"\ ", r"\s+") + r"\b")
+    for mention in reversed(mentions):
+        if mention.end > position or mention.actor_type != "person" or any(
+                lo <= mention.start and mention.end <= hi for lo, hi in skip):
+            continue
+        held = roles.get(mention.actor_id)
+        if held is not None and role_re.search(held[0]) and (not countries or held[1] in countries):
             return mention
     return None
 

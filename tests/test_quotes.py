@@ -196,6 +196,53 @@ class TestDirect:
         assert indirect(found)["quote"].tolist() == ["the Kremlin\u2019s plan had failed", "that the plan had failed"]
 
 
+class TestDashes:
+    """Direct speech set off by dashes, as the Polish, Russian and Ukrainian press prints it."""
+
+    def test_dash_quote_closed_by_its_cue_and_the_one_that_goes_on(self):
+        found = run("In the evening, Anna Smith said that there was no evidence.- Our analysts say the troops "
+                    "can stay.The risk is real - she said during the speech.- If they attack, we will answer.We "
+                    "are ready.",
+                    "The weather was mild.")
+        quoted = direct(found).sort_values("start")
+        assert quoted["quote"].tolist() == ["Our analysts say the troops can stay.The risk is real",
+                                            "If they attack, we will answer.We are ready."]
+        assert quoted["speaker"].tolist() == ["Anna Smith", "Anna Smith"]
+        assert quoted["cue"].tolist() == ["said", "said"]
+        # the reported speech before the dash stops where the quote opens
+        said = indirect(found)
+        assert said[said["cue"] == "said"]["quote"].tolist()[0] == "that there was no evidence"
+
+    def test_a_paragraph_opened_by_a_dash(self):
+        found = run("- We see no reason to stop - said the Kremlin spokesman.")
+        assert direct(found)[["quote", "speaker", "cue"]].values.tolist() == [
+            ["We see no reason to stop", "the Kremlin spokesman", "said"]]
+
+    def test_bullets_and_asides_are_no_quotes(self):
+        found = run("- Logistical campaign: the council reported on Monday that the port reopened.",
+                    "- Ukrainian forces repelled attacks near Bakhmut.",
+                    "- Supplies could reinforce the lines\u2014the mayor's adviser said on Monday that a ferry "
+                    "began service - he reported that it carried ammunition.")
+        assert direct(found).empty
+        # a dash after a quotation mark closes that quote: 'as "reparations" - added Lavrov'
+        found = run('He described the goods as "war reparations" - added Lavrov.')
+        assert direct(found)["quote"].tolist() == ["war reparations"]
+
+    def test_a_role_resolves_through_the_gazetteer(self):
+        paragraphs = ("In the evening, Joe Biden spoke in Washington.",
+                      "- We are ready to act - the American president emphasized.",
+                      "- We will not wait - the Russian president said.")
+        text, _ = article(*paragraphs)
+        start = text.index("Joe Biden")
+        mentions = pd.DataFrame({"article_id": ["a1"], "start": [start], "end": [start + 9], "surface": ["Joe Biden"],
+                                 "actor_id": ["person:joe-biden"], "actor": ["Joe Biden"], "actor_type": ["person"]})
+        found = direct(run(*paragraphs, mentions=mentions)).set_index("para_id")
+        assert found.loc[1, ["speaker", "speaker_actor_id", "speaker_resolved_from"]].tolist() == [
+            "Joe Biden", "person:joe-biden", "the American president"]
+        # Biden is no Russian president: the phrase stays the speaker
+        assert found.loc[2, ["speaker", "speaker_actor_id"]].tolist() == ["the Russian president", None]
+
+
 class TestIndirect:
     def test_according_to_after(self):
         found = run("The convoy is 25 kilometers from Kyiv, according to a U.S. official.")
