@@ -174,7 +174,8 @@ def developments(
         "mentions": _group(mentions, ("start", "end", "actor", "actor_id", "actor_type", "country", "method")),
     }
     scopes: dict = {}
-    claims = _claimants(said, selected, names, scopes)
+    commentary: set = set()
+    claims = _claimants(said, selected, names, scopes, commentary)
     sources = _sources(selected, arts)
     article_ids, texts = selected["article_id"].tolist(), selected["text"].tolist()
     folded = [fold(text) for text in texts]
@@ -213,7 +214,9 @@ def developments(
         header, found, a, s_index = keyed[i]
         sentence_events = coded[a][s_index]
         key = (article_id, sent_id)
-        spoken = None if header else _position_taken(text, claims.get(key), details)
+        # a party's position, not a commentator's analysis
+        position = None if key in commentary else claims.get(key)
+        spoken = None if header else _position_taken(text, position, details)
         if header or not (found or sentence_events or spoken):
             continue
         sentence_mentions = by_sentence["mentions"].get(key)
@@ -228,15 +231,15 @@ def developments(
         if not sentence_rows and (about is not None or (spoken is not None and _WAR_ITSELF_RE.search(text))):
             # a position, when the sentence reports nothing else: on a party it names, or on the war itself
             sentence_rows.append(("statement", spoken.start(), spoken.end(), _Spoken(claims[key][0], about)))
-        elif spoken is not None and all(c != "statement" for c, *_ in sentence_rows) and _WARNING_RE.search(text) \
-                and any(c in _FORESEEABLE and status_of(text, t_start) in ("expected", "conditional")
-                        for c, t_start, _e, _ev in sentence_rows):
+        elif (warned := _warned(text, position, details, sentence_rows)) is not None:
             # a speaker who warns of what an act would bring ("If we saw an invasion into Ukraine,
-            # there would be severe costs") takes a position as well; one who reports an army's
-            # plans ("Haidai stated that Russian forces will begin clearing the villages") does not
-            sentence_rows.append(("statement", spoken.start(), spoken.end(), _Spoken(claims[key][0], about)))
+            # there would be severe costs"; "If Russia was to hit in the coming days, the cost will
+            # be huge") takes a position as well; one who reports an army's plans ("Haidai stated
+            # that Russian forces will begin clearing the villages") does not
+            about = _spoken_of(sentence_mentions, claims[key][0], details.get(claims[key][2], (None, None))[0])
+            sentence_rows.append(("statement", warned.start(), warned.end(), _Spoken(claims[key][0], about)))
         if not header:
-            _add_implied_rows(text, start, sentence_rows, claims.get(key), details, sentence_mentions)
+            _add_implied_rows(text, start, sentence_rows, position, details, sentence_mentions)
         if sentence_rows:
             author = _aggression_author(text, start, sentence_mentions)
             if author is not None and author["actor_type"] == "state" and author["country"]:
@@ -283,7 +286,8 @@ def developments(
                          says, involved, text, number["text"] if number is not None else None,
                          hedged or writer_hedge == "hedged",
                          status_of(text, trigger_start), trigger, start, end, recalled,
-                         event.actor if event is not None else None,
+                         _statement_actor(event, position, details) if category == "statement"
+                         else event.actor if event is not None else None,
                          _statement_target(text, start, sentence_mentions, event, says,
                                            aggressor.get(article_id), details.get(_aid, (None, None))[0],
                                            struck.get(article_id, set()) - violent.get(article_id, set()))
@@ -473,9 +477,10 @@ def _add_implied_rows(text: str, offset: int, rows: list, claim: tuple | None, d
 #: rejections, threats (verbal cooperation and conflict without consultations and talks, 04).
 _SPOKEN_ROOTS = frozenset({"01", "02", "03", "10", "11", "12", "13"})
 #: Words of what an act would bring or of a warning against it.
-_WARNING_RE = re.compile(r"\b(?:costs?|costly|consequences?|price|pay|punish\w*|retaliat\w*|condemn\w*|"
-                         r"severe(?:ly)?|decisive(?:ly)?|dangerous|danger|threat\w*|warn\w*|forget|regret)\b",
-                         re.IGNORECASE)
+_WARNING_RE = re.compile(r"\b(?:costs?|costly|consequences?|price|pay (?:a|the|dearly|for)|punish\w*|retaliat\w*|"
+                         r"condemn\w*|severe (?:costs?|consequences?|sanctions|response|punishment)|"
+                         r"decisive(?:ly)? (?:response|action|respond)|dangerous|danger|threat\w*|warn\w*|forget|"
+                         r"regret)\b", re.IGNORECASE)
 #: Categories of acts a speaker who foresees them warns of (a forecast of talks or aid is no warning).
 _FORESEEABLE = frozenset({"military_strike", "ground_movement", "casualties", "sanctions", "military_restriction"})
 
@@ -635,6 +640,36 @@ def _spoken_of(found: list[dict] | None, speaker: str, speaker_country: str | No
     return None
 
 
+def _statement_actor(event, claim: tuple | None, details: dict) -> str | None:
+    """Who takes a position: the statement's own actor when it names one, else the known speaker
+    (a person or a state) whose words the sentence is ("This will meet with huge international
+    condemnation", Biden said: Biden's warning)."""
+    actor = getattr(event, "actor", None)
+    if actor is not None and getattr(event, "actor_known", False):
+        return actor
+    if claim is not None and claim[1] and details.get(claim[2], (None, None))[1] in _STATEMENT_SPEAKERS:
+        return claim[0]
+    return actor
+
+
+def _warned(text: str, claim: tuple | None, details: dict, rows: list) -> re.Match | None:
+    """The word of a known speaker's warning of what a foreseen act would bring (a word of
+    :data:`_WARNING_RE`, with a row of a :data:`_FORESEEABLE` category that is expected or
+    conditional and no statement row), else None. The act itself is the warning's topic."""
+    if claim is None or not claim[1] or details.get(claim[2], (None, None))[1] not in _STATEMENT_SPEAKERS:
+        return None
+    # the act foreseen is the topic: a war's act by itself, any other on the conflict's topics
+    topical = _STATEMENT_TOPIC_RE.search(text) is not None
+    if any(c == "statement" for c, *_ in rows) or not any(
+            (c in _FORESEEABLE if topical else c in _VIOLENT_ACTS) and status_of(text, t_start) in ("expected", "conditional")
+            for c, t_start, _e, _ev in rows):
+        return None
+    return _WARNING_RE.search(text)
+
+
+_VIOLENT_ACTS = frozenset({"military_strike", "ground_movement", "casualties"})
+
+
 def _position_taken(text: str, claim: tuple | None, details: dict) -> re.Match | None:
     """The word that makes a sentence a known speaker's position on the conflict (the sentence is
     the speaker's quote or reported speech, and speaks of war, security, sanctions...), else None."""
@@ -750,9 +785,17 @@ def _lexicon_matches(text: str, lowered: str, rules: tuple) -> list[tuple[str, r
             if at < 0:
                 continue
             match = pattern.search(text, at if aligned else 0)
+        while match is not None and _ROLE_AFTER_RE.match(text, match.end()):
+            match = pattern.search(text, match.end())     # "diplomatic correspondent", "military analyst"
         if match:
             found.append((category, match))
     return found
+
+
+#: Nouns after which a lexicon word names someone's beat, not a development ("BBC diplomatic
+#: correspondent James Landale", "a military analyst", "security sources").
+_ROLE_AFTER_RE = re.compile(r"\s+(?:correspondents?|editors?|reporters?|analysts?|experts?|commentators?|"
+                            r"observers?|sources?|desk)\b", re.IGNORECASE)
 
 
 def is_historical(text: str, trigger_start: int, trigger_end: int, published, date, date_text) -> bool:
@@ -954,27 +997,41 @@ def _quantity(found: list[dict] | None, category: str, trigger_start: int, trigg
     return best
 
 
-def _claimants(said: pd.DataFrame, selected: pd.DataFrame, names: dict, scopes: dict | None = None) -> dict:
+#: Words of a speaker's phrase that make the speaker a commentator, not a party: what an expert,
+#: a correspondent or a researcher says is analysis (the guide's "not the article's own analysis
+#: or opinion"), never a party's public position.
+_COMMENTATOR_RE = re.compile(r"\b(?:experts?|analysts?|researchers?|fellows?|professors?|scholars?|correspondents?|"
+                             r"editors?|journalists?|reporters?|commentators?|observers?|economists?|strategists?|"
+                             r"historians?|academics?|lecturers?|think tank)\b", re.IGNORECASE)
+
+
+def _claimants(said: pd.DataFrame, selected: pd.DataFrame, names: dict, scopes: dict | None = None,
+               commentary: set | None = None) -> dict:
     """Who each sentence's report comes from: the speaker of a quote or reported speech whose
     content or cue lies in the sentence, and whether that speaker is a known actor. ``scopes``,
     when given, gets each such sentence's ``(content start, content end, speaker start)`` (article
-    offsets; see :func:`_outside_claim`)."""
+    offsets; see :func:`_outside_claim`); ``commentary`` the sentences whose speaker is a
+    commentator (:data:`_COMMENTATOR_RE`: "Military expert Olivier Kempf told AFP")."""
     claims: dict = {}
     if said.empty:
         return claims
     spans = zip(selected["article_id"].tolist(), selected["sent_id"].tolist(), selected["start"].tolist(),
                 selected["end"].tolist())
     by_article: dict = {}
-    columns = ("article_id", "start", "end", "cue_start", "speaker_actor_id", "speaker", "speaker_start")
-    for row in zip(*(said[c].tolist() for c in columns)):
+    columns = ("article_id", "start", "end", "cue_start", "speaker_actor_id", "speaker", "speaker_start",
+               "speaker_phrase")
+    for row in zip(*(said[c].tolist() if c in said.columns else [None] * len(said) for c in columns)):
         by_article.setdefault(row[0], []).append(row)
     for article_id, sent_id, start, end in spans:
-        for _, q_start, q_end, cue_start, actor_id, speaker, speaker_start in by_article.get(article_id, ()):
+        for _, q_start, q_end, cue_start, actor_id, speaker, speaker_start, phrase in by_article.get(article_id, ()):
             inside = ((q_start < end and start < q_end)
                       or (cue_start is not None and start <= cue_start < end))
             if inside:
                 actor = names.get(actor_id) if actor_id else None
                 claims[(article_id, sent_id)] = (actor or speaker, actor is not None, actor_id if actor else None)
+                if commentary is not None and _COMMENTATOR_RE.search(
+                        " ".join(v for v in (phrase, speaker) if isinstance(v, str))):
+                    commentary.add((article_id, sent_id))
                 if scopes is not None and speaker_start is not None and not pd.isna(speaker_start) \
                         and start <= speaker_start < end:
                     scopes[(article_id, sent_id)] = (q_start, q_end, int(speaker_start))

@@ -855,6 +855,14 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
             target_span = None
             pps = [(prep, span) for prep, span in pps if prep not in ("from", "of")]
         named_span = target_span
+        if military and not participle and obj is not None and target_span == obj and \
+                _object_head(parsed, obj) in _FIGURATIVE_OBJECTS:
+            continue              # "destroying the credibility of the Polish judiciary": no act of war
+        if category == "military_aid" and _lemma in _SENDING_VERBS and target_span is not None and \
+                target_span == obj and _object_head(parsed, obj) in _SOLDIER_NOUNS:
+            # "sending some troops", "sent 3,000 soldiers": a deployment, not aid; troops are sent
+            # to where they go, not done to
+            category, code, military, target_span = "ground_movement", "154", True, None
         target_span = _pick_target(parsed, category, code, target_span, pps, mentions)
         if _lemma == "flee" and actor_span is not None and (
                 any(w.lower() in MILITARY_NOUNS for w in parsed.words[actor_span[0]:actor_span[1]])
@@ -926,6 +934,27 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
             event.actor = states()[event.actor_country]    # "a Russian invasion": the state's act, not its army's
         events.append(event)
     return events
+
+
+#: Heads of objects a verb of violence takes only in a figure of speech ("destroying the
+#: credibility of the judiciary", "attacked his record", "hit hopes of a deal").
+_FIGURATIVE_OBJECTS = frozenset(
+    "credibility reputation reputations trust confidence hope hopes chance chances prospects image legacy career "
+    "careers dreams dream record records morale unity consensus argument arguments case claims claim myth myths "
+    "narrative rule independence democracy plans plan proposal proposals idea ideas policy policies economy "
+    "markets market prices sales profits shares earnings".split())
+
+
+#: Verbs of sending: troops sent are deployed ("sending some troops"), not given.
+_SENDING_VERBS = frozenset("send dispatch transfer redeploy deploy move ship airlift".split())
+
+
+def _object_head(parsed: Parsed, span: tuple[int, int]) -> str:
+    """The head of an object phrase: the last word of its first noun phrase ("the credibility [of
+    the Polish judiciary]" -> "credibility")."""
+    chunk = _chunk_index(parsed, span[0])
+    end = parsed.chunks[chunk].end if chunk >= 0 and parsed.chunks[chunk].kind == "NP" else span[1]
+    return parsed.lower[min(end, span[1]) - 1]
 
 
 #: Nouns of acts a state does as a state (its army does the fighting): "a Russian invasion".

@@ -766,3 +766,46 @@ def test_each_further_act_of_a_kind_on_another_named_place_is_a_row_of_its_own()
     strikes = ledger[ledger["category"] == "military_strike"]
     assert sorted(strikes[strikes["sent_id"] == 0]["target"]) == ["Nikopol", "Zelendolsk"]
     assert strikes[strikes["sent_id"] == 1]["target"].tolist() == ["Kharkiv"]      # the same act twice is one
+
+
+def test_a_warned_act_of_war_is_the_topic_of_the_warning_and_the_speakers_position_is_the_speakers():
+    # no word of the conflict's topics but the act itself: "hit" in an "if" is a war's act
+    ledger = _ledger('"If Russia was to hit in the coming days, the cost will be huge," Joe Biden said. '
+                     '"This will meet with huge international condemnation," Joe Biden said. '
+                     '"Those found guilty would face tough punishments," Joe Biden said. '
+                     "Russian forces shelled Kharkiv. Russian troops attacked Kyiv. The war goes on.")
+    rows = {(r.sent_id, r.category): r for r in ledger.itertuples()}
+    assert rows[(0, "military_strike")].status == "conditional"
+    assert (rows[(0, "statement")].actor, rows[(0, "statement")].claimant) == ("Joe Biden", "Joe Biden")
+    # the condemnation names no one who condemns: the speaker's words are the speaker's position
+    assert rows[(1, "statement")].actor == "Joe Biden"
+    # a punishment foreseen outside the conflict's topics is no warning
+    assert (2, "statement") not in rows
+
+
+def test_a_commentator_takes_no_position_and_a_beat_is_no_development():
+    ledger = _ledger("Military expert Olivier Kempf told AFP that Russia's ground operation was aimed at a buffer "
+                     "zone near the border with Ukraine. "
+                     "Joe Biden said that Russia's ground operation was aimed at a buffer zone near the border "
+                     "with Ukraine. "
+                     "BBC diplomatic correspondent James Landale said the mood was calm. "
+                     "Russia and Ukraine resumed diplomatic contacts on Monday.")
+    rows = {(r.sent_id, r.category): r for r in ledger.itertuples()}
+    assert (0, "statement") not in rows and rows[(1, "statement")].actor == "Joe Biden"
+    assert (2, "diplomacy") not in rows and rows[(3, "diplomacy")].trigger == "diplomatic"
+
+
+def test_figures_of_speech_are_no_acts_of_war_and_troops_sent_are_deployed():
+    ledger = _ledger("The reforms are destroying the credibility of the Polish judiciary. "
+                     "Bad weather hit sales at Nestle in Switzerland. "
+                     "Russian artillery destroyed the bridge near Kherson. "
+                     "The Russian command sent 550 servicemen of the 74th Brigade to the Siverskyi Donets River. "
+                     "Germany sent 20 Leopard tanks to Ukraine. "
+                     "On Tuesday, Russia announced that it withdraw some of the troops from the border with Ukraine.")
+    rows = {(r.sent_id, r.category): r for r in ledger.itertuples()}
+    assert not any(s in (0, 1) for s, _c in rows)
+    assert rows[(2, "military_strike")].trigger == "destroyed"
+    assert (3, "military_aid") not in rows and rows[(3, "ground_movement")].cameo == "154"
+    assert rows[(4, "military_aid")].target == "Ukraine"
+    # an ungrammatical "withdraw" the tagger cannot read as a verb: the phrase "withdraw ... troops" tells
+    assert rows[(5, "ground_movement")].trigger == "withdraw some of the troops"
