@@ -298,7 +298,7 @@ def developments(
                          *acled))
     frame = pd.DataFrame(rows, columns=DEVELOPMENT_COLUMNS)
     if len(frame):
-        frame["target"] = _opposed_targets(frame, sides, aggressor, struck)
+        frame["target"] = _opposed_targets(frame, sides, aggressor, struck, violent)
     frame["date"] = pd.to_datetime(frame["date"])
     return frame.astype({"sent_id": "int64", "value": "float64", "low": "float64", "high": "float64",
                          "hedged": "bool", "start": "int64", "end": "int64", "historical": "bool",
@@ -318,7 +318,8 @@ _COMBAT_RE = re.compile(r"\b(?:fight|fought|clash|battl|counter|assault|attack|e
                         r"hostilit|resist|push(?:ed|ing)? back|drove back|defen[cdst])", re.IGNORECASE)
 
 
-def _opposed_targets(frame: pd.DataFrame, sides: list[tuple], aggressor: dict, struck: dict) -> list:
+def _opposed_targets(frame: pd.DataFrame, sides: list[tuple], aggressor: dict, struck: dict,
+                     violent: dict | None = None) -> list:
     """The ledger's targets, with the other side filled in for acts of war that name none, and
     the residents for a displacement of unnamed people ("mass evacuations", "1,775 people have
     been evacuated": :data:`RESIDENTS`).
@@ -332,7 +333,12 @@ def _opposed_targets(frame: pd.DataFrame, sides: list[tuple], aggressor: dict, s
     lined up on the border"). The side a country fights is the one its violence in the article
     struck most often, else the one that struck it most often, else the article's aggressor (for
     a country other than it) or the party the aggressor's acts were against ("an invasion into
-    Ukraine"). A country with no such side gets no target."""
+    Ukraine"). A country with no such side gets no target.
+
+    Military aid that names no recipient goes to the article's one victim: the one state its
+    aggression struck that did no violence of its own ("We've supplied defensive weapons" in an
+    article on a threatened invasion of Ukraine: to Ukraine), never to the donor; where both sides
+    fight (a war report) or several states were struck, it names none."""
     states, armies = events_module.states(), events_module.armed_forces()
     struck_by: dict = {}                # article -> country -> Counter of the countries it struck
     for article_id, category, (actor_country, target_country, _place, _party) in zip(frame["article_id"], frame["category"], sides):
@@ -365,6 +371,11 @@ def _opposed_targets(frame: pd.DataFrame, sides: list[tuple], aggressor: dict, s
         if category == "humanitarian" and _DISPLACED_RE.search(trigger) and (
                 targets[i] is None or (not sides[i][3] and _unnamed_people(targets[i]))):
             targets[i] = RESIDENTS        # "mass evacuations", "1,775 people have been evacuated"
+            continue
+        if category == "military_aid" and targets[i] is None:
+            victims = {c for c in struck.get(article_id, ()) if c in states} - (violent or {}).get(article_id, set())
+            if len(victims) == 1 and actor_country not in victims and not pd.isna(actor):
+                targets[i] = states[next(iter(victims))]
             continue
         combat = category == "ground_movement" and bool(_COMBAT_RE.search(trigger))
         if pd.isna(actor) or category not in ("military_strike", "ground_movement") or actor_country not in states:
@@ -631,8 +642,9 @@ def _spoken_of(found: list[dict] | None, speaker: str, speaker_country: str | No
     the speaker's own state and news outlets (a dateline's "MINSK, 7 February (BelTA)" or
     "Belarusian President" with "the West understands the futility of war"), states, bodies and
     people before places."""
+    people = [m for m in found or () if m["actor_type"] == "person"]
     named = [m for m in found or () if m["actor"] != speaker and not str(m["actor_id"]).startswith("media:") and not (
-        speaker_country and m["actor_type"] == "state" and m["country"] == speaker_country)]
+        speaker_country and m["actor_type"] == "state" and m["country"] == speaker_country) and not _titles(m, people)]
     for wanted in (lambda m: m["actor_type"] != "place", lambda m: True):
         for mention in named:
             if wanted(mention):
@@ -668,6 +680,13 @@ def _warned(text: str, claim: tuple | None, details: dict, rows: list) -> re.Mat
 
 
 _VIOLENT_ACTS = frozenset({"military_strike", "ground_movement", "casualties"})
+
+
+def _titles(mention: dict, people: list[dict]) -> bool:
+    """Whether a state's mention is the title of a person of that state named right after it
+    ("[Russian] President Vladimir Putin", "US President Joe Biden"): the person is who is spoken of."""
+    return mention["actor_type"] == "state" and mention["country"] is not None and any(
+        p["country"] == mention["country"] and 0 <= p["start"] - mention["end"] <= 30 for p in people)
 
 
 def _position_taken(text: str, claim: tuple | None, details: dict) -> re.Match | None:

@@ -466,15 +466,30 @@ def _coordinated_with(parsed: Parsed, vp: int) -> int | None:
     start = parsed.chunks[vp].start
     if start == 0 or parsed.lower[start - 1] not in _VERB_COORDINATORS or parsed.pos[start] not in _FINITE_OR_BASE:
         return None           # "and surrounding settlements", "and increasing pressure": no second verb of the subject
-    for back in range(vp - 1, max(-1, vp - 8), -1):
+    reach, quoted = 8, False
+    for back in range(vp - 1, -1, -1):
+        if back <= vp - 1 - reach:
+            return None
         chunk = parsed.chunks[back]
         if any(parsed.words[at] in (";", ":", "—", "–") for at in range(chunk.end, start)):
             return None
         if chunk.kind == "VP":
+            if sum(parsed.words[at] in _QUOTE_MARKS for at in range(chunk.end, start)) % 2:
+                # 'Zelensky said troops must "return the initiative to Ukraine" and urged': the
+                # verb inside the quotation is not the one coordinated; the verb of saying that
+                # brought the quotation in is
+                reach, quoted = min(vp - back + 8, 24), True
+                continue
+            if quoted and not any(parsed.lower[at] in _SAYING for at in range(chunk.start, chunk.end)):
+                continue
             return back if parsed.lower[chunk.start] not in _RELATIVE else None
-        if chunk.kind not in ("NP", "PP", "ADVP", "ADJP", "PRT", "O"):
+        if chunk.kind not in ("NP", "PP", "ADVP", "ADJP", "PRT", "O", "SBAR"):
             return None
     return None
+
+
+_SAYING = frozenset("said says say told tells stated states added adds announced warned insisted".split())
+_QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d", "''", "``", "\u00ab", "\u00bb"})
 
 
 def object_of(parsed: Parsed, vp: int) -> tuple[int, int] | None:
@@ -616,6 +631,10 @@ def resolve(parsed: Parsed, span: tuple[int, int] | None, mentions: Sequence[Men
             all(parsed.pos[at].startswith("NN") or parsed.pos[at] in ("JJ", "DT", "CD") for at in range(best.end, span[1])):
         # "a Kyiv apartment block", "the Zaporizhzhia nuclear power plant": a thing in a named place was struck
         return _words(parsed, span, text), best.country, None
+    if best is not None and best.end < span[1] - 1 and parsed.lower[best.end] in ("'s", "\u2019s", "'") and \
+            parsed.lower[span[1] - 1] in _PARTNER_NOUNS:
+        # "Kyiv's allies", "Russia's partners": the party's allies, not the party ("Ukraine's allies")
+        return f"{best.actor}'s {' '.join(parsed.words[best.end + 1:span[1]])}", None, None
     if best is not None:
         if role == "actor" and best.actor_type in ("state", "organization") and best.country and (
                 military_phrase or (military and best.actor_type == "state")) and best.country in armed_forces():
@@ -639,6 +658,17 @@ def resolve(parsed: Parsed, span: tuple[int, int] | None, mentions: Sequence[Men
     if role == "actor" and _no_one(parsed, span, lowered):
         return None, None, None
     return _words(parsed, span, text), None, None
+
+
+#: Head nouns of the parties a party has on its side: "Kyiv's allies", "its Western partners".
+_PARTNER_NOUNS = frozenset("allies ally partners partner backers supporters friends neighbours neighbors sponsors "
+                           "proxies".split())
+
+
+#: Heads of phrases that name a party without a name: "a demand for the west to guarantee",
+#: "talks with the government", "an appeal to world leaders".
+_PARTY_NOUNS = _PARTNER_NOUNS | frozenset("west government governments leaders leader officials authorities regime "
+                                          "countries nations delegation delegations side sides kremlin".split())
 
 
 #: Nouns of attacks and blasts: what they name did not act ("the offensive prompted evacuations",
@@ -863,6 +893,9 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
             # "sending some troops", "sent 3,000 soldiers": a deployment, not aid; troops are sent
             # to where they go, not done to
             category, code, military, target_span = "ground_movement", "154", True, None
+        if category == "ground_movement" and target_span is not None and target_span == obj and \
+                _object_head(parsed, obj) in _SOLDIER_NOUNS | MILITARY_NOUNS and not _mentions_in(mentions, obj):
+            target_span = None    # "deployed reserve units", "withdrew its troops": one's own, not a target
         target_span = _pick_target(parsed, category, code, target_span, pps, mentions)
         if _lemma == "flee" and actor_span is not None and (
                 any(w.lower() in MILITARY_NOUNS for w in parsed.words[actor_span[0]:actor_span[1]])
@@ -895,6 +928,9 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
             inner_mentions = _mentions_in(mentions, inner)
             if inner_mentions or (inner and parsed.words[inner[0]].lower() in _PERSONAL):
                 actor_span = inner
+            elif parsed.pos[np_start] == "POS" and first > np_start and chunk > 0 and _is_np(parsed, chunk - 1) and \
+                    _mentions_in(mentions, (parsed.chunks[chunk - 1].start, parsed.chunks[chunk - 1].end)):
+                actor_span = (parsed.chunks[chunk - 1].start, parsed.chunks[chunk - 1].end)   # "[Russia]'s demand"
             else:
                 verb_chunk = _governing_vp(parsed, chunk)
                 if verb_chunk is None and chunk >= 2 and parsed.chunks[chunk - 1].kind == "PP" and \
@@ -920,7 +956,23 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
                                                                            if category in ("military_aid", "humanitarian")
                                                                            else "other"] and not (
                         prep == "from" and category == "ground_movement"):     # "advance from X": where it set out
-                    target_span = _np_chain_right(parsed, _chunk_index(parsed, span[0]))
+                    chain = _np_chain_right(parsed, _chunk_index(parsed, span[0]))
+                    if military or category in ("military_aid", "humanitarian") or (prep != "at" and (
+                            any(m.actor_type != "place" for m in _mentions_in(mentions, chain))
+                            or parsed.lower[chain[1] - 1] in _PARTY_NOUNS)):
+                        # talks, a summit, a statement are with a party: not "with the war in Ukraine
+                        # top of the agenda", "to the crisis", nor the venue "at Schloss Elmau"
+                        target_span = chain
+        elif chunk >= 0 and parsed.chunks[chunk].kind == "VP" and not military and parsed.pos[head].startswith("VB"):
+            # a lexicon word that is a verb ("and urged Kyiv's allies to speed up", "demanded"):
+            # its subject did it, to its object (a passive's the other way round)
+            if is_passive(parsed, head):
+                actor_span, target_span = agent_of(parsed, chunk), subject_of(parsed, chunk)
+            else:
+                actor_span, target_span = subject_of(parsed, chunk), object_of(parsed, chunk)
+            if target_span is not None and not _mentions_in(mentions, target_span) and \
+                    parsed.lower[target_span[0]] not in _PERSONAL and parsed.lower[target_span[0]] not in _FIRST_PERSON:
+                target_span = None    # "urged restraint", "demanded an explanation": no one named
         if category == "casualties" and target_span is None and parsed.pos[head].startswith("VB") and \
                 chunk + 1 < len(parsed.chunks) and parsed.chunks[chunk + 1].kind == "NP":
             target_span = _np_chain_right(parsed, chunk + 1)    # "killing at least one", "wounding six others"
@@ -929,10 +981,28 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
         code = refine_code(code, category, parsed.words)
         event = _event(parsed, text, mentions, context, category, code, (first, end), actor_span,
                        target_span, military, "phrase", before=first)          # a phrase always holds
+        if category == "military_aid" and event.target is None and not _SOLDIER_NOUNS.isdisjoint(parsed.lower[first:end]):
+            # "trained up 20,000 Ukrainian soldiers": the phrase names whose army is helped
+            trained = next((m for m in mentions if first <= m.start and m.end <= end and m.actor_type == "state"
+                            and m.country in armed_forces() and m.country != event.actor_country), None)
+            if trained is not None:
+                event.target, event.target_country = armed_forces()[trained.country], trained.country
+                event.target_known = True
         if parsed.lower[head] in _STATE_ACTS and event.actor_country in states() and \
                 event.actor == armed_forces().get(event.actor_country):
             event.actor = states()[event.actor_country]    # "a Russian invasion": the state's act, not its army's
         events.append(event)
+    for event in events:
+        if event.category in ("military_aid", "humanitarian") and event.how == "phrase" and event.actor is None:
+            # aid that is what an appeal or a demand asks for ("urged Kyiv's allies to speed up arms
+            # deliveries"): requested by its actor, of the one asked
+            asked = [e for e in events if e.category in ("appeal", "demand") and e.actor_known
+                     and e.trigger[1] <= event.trigger[0]]
+            if asked:
+                request = asked[-1]
+                event.actor, event.actor_country, event.actor_known = request.actor, request.actor_country, True
+                event.target, event.target_country, event.target_known = (request.target, request.target_country,
+                                                                          request.target_known)
     return events
 
 
@@ -1042,6 +1112,9 @@ def _pick_target(parsed: Parsed, category: str, code: str | None, span: tuple[in
     for prep, pp_span in pps:
         if prep in allowed and _mentions_in(mentions, pp_span):
             return _np_chain_right(parsed, _chunk_index(parsed, pp_span[0]))
+    if kind == "aid" and span is not None and category == "military_aid" and \
+            parsed.lower[span[0]] not in _PERSONAL and parsed.lower[span[1] - 1] not in _PARTY_NOUNS:
+        return None               # "supplied defensive weapons": what is given, not who gets it
     return span
 
 

@@ -809,3 +809,20 @@ def test_figures_of_speech_are_no_acts_of_war_and_troops_sent_are_deployed():
     assert rows[(4, "military_aid")].target == "Ukraine"
     # an ungrammatical "withdraw" the tagger cannot read as a verb: the phrase "withdraw ... troops" tells
     assert rows[(5, "ground_movement")].trigger == "withdraw some of the troops"
+
+
+def test_targets_of_requests_aid_and_talks_are_parties():
+    ledger = _ledger('Zelensky said troops must "return the initiative to Ukraine" and urged Kyiv\'s allies to speed '
+                     "up arms deliveries. "
+                     "The UK has trained up 20,000 Ukrainian soldiers. "
+                     "G7 leaders began a three-day summit in Bavaria with the war in Ukraine top of the agenda. "
+                     "Russia has warned of an invasion into Ukraine.")
+    rows = {(r.sent_id, r.category): r for r in ledger.itertuples()}
+    # coordinated with the verb of saying, not with the verb inside the quotation
+    assert (rows[(0, "appeal")].actor, rows[(0, "appeal")].target) == ("Volodymyr Zelensky", "Ukraine's allies")
+    # the aid asked for is the asker's request of the one asked
+    assert (rows[(0, "military_aid")].actor, rows[(0, "military_aid")].target) == ("Volodymyr Zelensky",
+                                                                                  "Ukraine's allies")
+    assert rows[(1, "military_aid")].target == "Armed Forces of Ukraine"
+    # a summit "with the war" is with no one
+    assert pd.isna(rows[(2, "diplomacy")].target)
