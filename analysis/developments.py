@@ -319,7 +319,7 @@ _COMBAT_RE = re.compile(r"\b(?:fight|fought|clash|battl|counter|assault|attack|e
 
 
 def _opposed_targets(frame: pd.DataFrame, sides: list[tuple], aggressor: dict, struck: dict,
-                     violent: dict | None = None) -> list:
+                     violent: dict) -> list:
     """The ledger's targets, with the other side filled in for acts of war that name none, and
     the residents for a displacement of unnamed people ("mass evacuations", "1,775 people have
     been evacuated": :data:`RESIDENTS`).
@@ -373,7 +373,7 @@ def _opposed_targets(frame: pd.DataFrame, sides: list[tuple], aggressor: dict, s
             targets[i] = RESIDENTS        # "mass evacuations", "1,775 people have been evacuated"
             continue
         if category == "military_aid" and targets[i] is None:
-            victims = {c for c in struck.get(article_id, ()) if c in states} - (violent or {}).get(article_id, set())
+            victims = {c for c in struck.get(article_id, ()) if c in states} - violent.get(article_id, set())
             if len(victims) == 1 and actor_country not in victims and not pd.isna(actor):
                 targets[i] = states[next(iter(victims))]
             continue
@@ -659,27 +659,28 @@ def _statement_actor(event, claim: tuple | None, details: dict) -> str | None:
     actor = getattr(event, "actor", None)
     if actor is not None and getattr(event, "actor_known", False):
         return actor
-    if claim is not None and claim[1] and details.get(claim[2], (None, None))[1] in _STATEMENT_SPEAKERS:
-        return claim[0]
-    return actor
+    return claim[0] if _party_speaker(claim, details) else actor
+
+
+def _party_speaker(claim: tuple | None, details: dict) -> bool:
+    """Whether a sentence's claim is a known speaker whose words are positions (a person or a state)."""
+    return claim is not None and bool(claim[1]) and details.get(claim[2], (None, None))[1] in _STATEMENT_SPEAKERS
 
 
 def _warned(text: str, claim: tuple | None, details: dict, rows: list) -> re.Match | None:
     """The word of a known speaker's warning of what a foreseen act would bring (a word of
     :data:`_WARNING_RE`, with a row of a :data:`_FORESEEABLE` category that is expected or
     conditional and no statement row), else None. The act itself is the warning's topic."""
-    if claim is None or not claim[1] or details.get(claim[2], (None, None))[1] not in _STATEMENT_SPEAKERS:
+    if not _party_speaker(claim, details):
         return None
     # the act foreseen is the topic: a war's act by itself, any other on the conflict's topics
     topical = _STATEMENT_TOPIC_RE.search(text) is not None
     if any(c == "statement" for c, *_ in rows) or not any(
-            (c in _FORESEEABLE if topical else c in _VIOLENT_ACTS) and status_of(text, t_start) in ("expected", "conditional")
+            (c in _FORESEEABLE if topical else c in events_module.VIOLENT) and status_of(text, t_start) in ("expected", "conditional")
             for c, t_start, _e, _ev in rows):
         return None
     return _WARNING_RE.search(text)
 
-
-_VIOLENT_ACTS = frozenset({"military_strike", "ground_movement", "casualties"})
 
 
 def _titles(mention: dict, people: list[dict]) -> bool:

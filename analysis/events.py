@@ -894,7 +894,7 @@ def code_sentence(parsed: Parsed, text: str, mentions: Sequence[Mention], *,
             # to where they go, not done to
             category, code, military, target_span = "ground_movement", "154", True, None
         if category == "ground_movement" and target_span is not None and target_span == obj and \
-                _object_head(parsed, obj) in _SOLDIER_NOUNS | MILITARY_NOUNS and not _mentions_in(mentions, obj):
+                _object_head(parsed, obj) in _OWN_FORCES and not _mentions_in(mentions, obj):
             target_span = None    # "deployed reserve units", "withdrew its troops": one's own, not a target
         target_span = _pick_target(parsed, category, code, target_span, pps, mentions)
         if _lemma == "flee" and actor_span is not None and (
@@ -1187,6 +1187,10 @@ PEOPLE_NOUNS = _VICTIM_NOUNS | frozenset(
 _SOLDIER_NOUNS = frozenset("troops soldiers soldier servicemen serviceman personnel forces fighters militants marines "
                            "paratroopers conscripts reservists defenders officers officer commanders commander "
                            "generals pows mobilized mobilised attackers peacekeepers guards".split())
+
+
+#: Heads of an object that is one's own forces (deployed, withdrawn), not a target.
+_OWN_FORCES = _SOLDIER_NOUNS | MILITARY_NOUNS
 
 
 def victims(parsed: Parsed, span: tuple[int, int] | None, mentions: Sequence[Mention], text: str, *,

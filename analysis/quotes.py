@@ -1025,9 +1025,12 @@ def _dash_quotes(paras: list[_Para]) -> list[_Quote]:
         # find the cues again with the quotes' words taken out, as inside quotation marks
         for open_start, open_end, end, _close_end, _cue in found:
             para.quoted.append((open_end, end))
+        used = {cue.start for cue in para.cues if cue.used}     # cues a marked quote already took
         para.cues = []
         _find_cues(para)
         by_start = {cue.start: cue for cue in para.cues}
+        for start in used & by_start.keys():
+            by_start[start].used = True
         last_cue: tuple[int, _Cue] | None = None
         for open_start, open_end, end, close_end, cue_start in found:
             if cue_start is not None:
@@ -1662,6 +1665,12 @@ def _role_words(phrase: str) -> str | None:
     return " ".join(role)
 
 
+#: What may not stand before a role for its holder to hold it: "deputy prime minister John
+#: Prescott" is not "the prime minister", nor a former, acting or press secretary "the secretary".
+_OTHER_ROLE = r"(?<!deputy )(?<!vice )(?<!vice-)(?<!former )(?<!acting )(?<!shadow )(?<!ex-)(?<!junior )" \
+              r"(?<!assistant )(?<!press )(?<!under )(?<!under-)"
+
+
 def _role_holder(mentions: list[_Mention], position: int, role: str, get_text) -> _Mention | None:
     """The last person before ``position`` whom their own sentence gives ``role`` right next to
     their name ("The UK foreign secretary, Liz Truss", "Belarusian President Alexander Lukashenko",
@@ -1674,7 +1683,7 @@ def _role_holder(mentions: list[_Mention], position: int, role: str, get_text) -
     # after it ("Oleh Syniehubov, the regional governor,")
     # (not a deputy's or a former one's role: "deputy prime minister John Prescott" is not "the
     # prime minister")
-    other = r"(?<!deputy )(?<!vice )(?<!vice-)(?<!former )(?<!acting )(?<!shadow )(?<!ex-)(?<!junior )(?<!assistant )"
+    other = _OTHER_ROLE
     before = re.compile(other + r"\b" + role_re + r"[\s,]*$", re.IGNORECASE)
     after = re.compile(r"^\s*,\s*(?:the|a|an)?\s*(?:[\w.'\u2019-]+\s+){0,3}?" + other + role_re + r"\b",
                        re.IGNORECASE)
@@ -1702,10 +1711,6 @@ def _gazetteer_roles() -> tuple[dict, dict]:
                 if demonym:
                     demonyms[demonym.lower()] = row.country
     return roles, demonyms
-
-
-_OTHER_ROLE = r"(?<!deputy )(?<!vice )(?<!vice-)(?<!former )(?<!acting )(?<!shadow )(?<!ex-)(?<!junior )" \
-              r"(?<!assistant )(?<!press )(?<!under )(?<!under-)"
 
 
 def _gazetteer_role_holder(mentions: list[_Mention], position: int, role: str, phrase: str,
